@@ -1,0 +1,85 @@
+import Reconciler
+
+/// Turns Dograh rows into desired trunks. Every problem becomes a `ConfigurationError`
+/// naming the configuration and the field; one bad configuration never stops the others.
+public enum ConfigurationValidator {
+    public static let defaultTransport = "transport-udp"
+
+    public static func snapshot(_ records: [ConfigurationRecord]) -> DesiredSnapshot {
+        var trunks: [Trunk] = []
+        var skipped: [SkippedConfiguration] = []
+        var owners: [String: ConfigurationRef] = [:]
+        // Lowest configuration id first: it keeps a contested endpoint id, so a newer
+        // configuration of another organization can never take over or take down a trunk.
+        for record in records.sorted(by: { $0.id < $1.id }) {
+            switch validate(record) {
+            case .failure(let error):
+                skipped.append(SkippedConfiguration(configuration: record.ref, reason: .invalid(error)))
+            case .success(let trunk) where record.inactive:
+                skipped.append(SkippedConfiguration(configuration: record.ref, reason: .inactive(endpointID: trunk.endpointID)))
+            case .success(let trunk):
+                if let owner = owners[trunk.endpointID] {
+                    let error = ConfigurationError(
+                        configuration: record.ref, field: "sip_domain",
+                        reason: "endpoint id \(trunk.endpointID) is already provisioned by \(owner); "
+                            + "the configuration with the lowest id keeps it",
+                        endpointID: nil)
+                    skipped.append(SkippedConfiguration(configuration: record.ref, reason: .invalid(error)))
+                } else {
+                    owners[trunk.endpointID] = record.ref
+                    trunks.append(trunk)
+                }
+            }
+        }
+        return DesiredSnapshot(trunks: trunks, skipped: skipped)
+    }
+
+    public static func validate(_ record: ConfigurationRecord) -> Result<Trunk, ConfigurationError> {
+        var fields = FieldReader(record: record)
+        do {
+            let credentials = try fields.credentials()
+            let domain = try fields.required("sip_domain", in: credentials).lowercased()
+            try fields.check("sip_domain", domain, allowed: Self.isHostCharacter, hint: "an ASCII host name, optionally with :port (use the punycode form of international names)")
+            let ext = try fields.required("extension", in: credentials)
+            try fields.check("extension", ext, allowed: Self.isDialCharacter, hint: "letters, digits, +, * or #")
+            let endpointID = try fields.endpointID(domain: domain, extensionNumber: ext)
+            fields.endpointID = endpointID
+
+            let password = try fields.required("sip_password", in: credentials, trim: false)
+            let appName = try fields.required("app_name", in: credentials)
+            try fields.check("app_name", appName, allowed: Self.isNameCharacter, hint: "letters, digits, _, . or -")
+            let authUsername = try fields.optional("auth_username", in: credentials) ?? ext
+            let transport = try fields.optional("transport_name", in: credentials) ?? defaultTransport
+            try fields.check("transport_name", transport, allowed: Self.isNameCharacter, hint: "letters, digits, _, . or -")
+            let stripPrefix = try fields.string("strip_prefix", in: credentials) ?? ""
+            let routes = try fields.dialRoutes(stripPrefix)
+            let ariEndpoint = try fields.optional("ari_endpoint", in: credentials)
+
+            try fields.limit("sip_domain", domain, ARALimits.fromDomain, column: "ps_endpoints.from_domain")
+            try fields.limit("extension", ext, ARALimits.fromUser, column: "ps_endpoints.from_user")
+            try fields.limit("auth_username", authUsername, ARALimits.authUsername, column: "ps_auths.username")
+            try fields.limit("sip_password", password, ARALimits.password, column: "ps_auths.password", secret: true)
+            try fields.limit("transport_name", transport, ARALimits.transport, column: "ps_endpoints.transport")
+            try fields.limit("app_name", "\(appName),inbound,\(endpointID)", ARALimits.appdata, column: "extensions.appdata")
+
+            return .success(Trunk(
+                configuration: record.ref, endpointID: endpointID, sipDomain: domain, extensionNumber: ext,
+                authUsername: authUsername, sipPassword: Secret(password), appName: appName, transport: transport,
+                stripPrefix: stripPrefix, dialRoutes: routes, ariEndpoint: ariEndpoint))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    static func isHostCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || ".-:[]".unicodeScalars.contains(scalar)
+    }
+
+    static func isDialCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || "+*#".unicodeScalars.contains(scalar)
+    }
+
+    static func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || "_.-".unicodeScalars.contains(scalar)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Reconciler
+
+/// Reads and checks the fields of one configuration, producing errors that name it.
+struct FieldReader {
+    let record: ConfigurationRecord
+    /// Set once derivable, so that later errors hold the trunk's rows instead of deleting them.
+    var endpointID: String?
+
+    init(record: ConfigurationRecord) { self.record = record }
+
+    func error(_ field: String?, _ reason: String) -> ConfigurationError {
+        ConfigurationError(configuration: record.ref, field: field, reason: reason, endpointID: endpointID)
+    }
+
+    func credentials() throws(ConfigurationError) -> Credentials {
+        do {
+            return try Credentials(json: record.credentialsJSON)
+        } catch {
+            switch error {
+            case .malformed: throw self.error("credentials", "is not valid JSON")
+            case .notAnObject(let type): throw self.error("credentials", "must be a JSON object, got \(type)")
+            }
+        }
+    }
+
+    func required(_ field: String, in credentials: Credentials, trim: Bool = true) throws(ConfigurationError) -> String {
+        guard let value = try string(field, in: credentials, trim: trim) else { throw error(field, "is missing") }
+        if value.isEmpty { throw error(field, "is empty") }
+        return value
+    }
+
+    /// nil when absent or empty: the caller's default applies.
+    func optional(_ field: String, in credentials: Credentials) throws(ConfigurationError) -> String? {
+        guard let value = try string(field, in: credentials), !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// The field's string value (trimmed unless told otherwise); nil when absent.
+    func string(_ field: String, in credentials: Credentials, trim: Bool = true) throws(ConfigurationError) -> String? {
+        switch credentials.value(field) {
+        case .absent:
+            return nil
+        case .wrongType(let type):
+            throw error(field, "must be a string, got \(type)")
+        case .string(let raw):
+            if raw.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                throw error(field, "contains a control character (NUL, newline, ...)")
+            }
+            return trim ? raw.trimmingCharacters(in: .whitespaces) : raw
+        }
+    }
+
+    func check(_ field: String, _ value: String, allowed: (Unicode.Scalar) -> Bool, hint: String) throws(ConfigurationError) {
+        if let bad = value.unicodeScalars.first(where: { !allowed($0) }) {
+            let shown = bad.properties.isWhitespace || bad.value > 0x7E ? "U+\(String(bad.value, radix: 16, uppercase: true))" : "'\(bad)'"
+            throw error(field, "contains \(shown); allowed are \(hint)")
+        }
+    }
+
+    func endpointID(domain: String, extensionNumber: String) throws(ConfigurationError) -> String {
+        if EndpointNaming.slug(ofDomain: domain).isEmpty { throw error("sip_domain", "has no letters or digits to name the endpoint") }
+        if EndpointNaming.cleanExtension(extensionNumber).isEmpty { throw error("extension", "has no letters or digits to name the endpoint") }
+        let id = EndpointNaming.endpointID(domain: domain, extensionNumber: extensionNumber)!
+        if id.count > ARALimits.endpointID {
+            throw error("sip_domain", "endpoint id \(id) is \(id.count) characters; at most \(ARALimits.endpointID) fit "
+                + "(its dialplan context \(id)-outbound must fit extensions.context, varchar(40))")
+        }
+        return id
+    }
+
+    func dialRoutes(_ stripPrefix: String) throws(ConfigurationError) -> [DialRoute] {
+        do {
+            let routes = try StripPrefix.routes(for: stripPrefix)
+            if let long = routes.first(where: { $0.pattern.unicodeScalars.count > ARALimits.exten }) {
+                throw StripPrefixError(construct: long.pattern, position: 0, message: "dialplan pattern longer than \(ARALimits.exten) characters")
+            }
+            return routes
+        } catch {
+            throw self.error("strip_prefix", "cannot be turned into a dialplan pattern: \(error)")
+        }
+    }
+
+    /// Lengths as stored: after `;`/`^` escaping, in characters. A secret's value is never quoted.
+    func limit(_ field: String, _ value: String, _ max: Int, column: String, secret: Bool = false) throws(ConfigurationError) {
+        let length = AsteriskEscaping.storedLength(value)
+        if length > max {
+            throw error(field, "is \(length) characters as stored; \(column) holds at most \(max)")
+        }
+    }
+}

@@ -1,0 +1,174 @@
+import CLibPQ
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// One libpq connection. Every libpq call runs on the actor's private dispatch queue, never
+/// on the cooperative pool (see `DispatchQueueExecutor`).
+public actor PGConnection {
+    private let executor: DispatchQueueExecutor
+    private let connection: OpaquePointer
+    private let target: ConnectionString
+    private var transactionDepth = 0
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    private init(executor: DispatchQueueExecutor, connection: OpaquePointer, target: ConnectionString) {
+        self.executor = executor
+        self.connection = connection
+        self.target = target
+    }
+
+    isolated deinit { PQfinish(connection) }
+
+    /// Opens a connection. `connectTimeout` applies unless the string sets its own.
+    public static func connect(
+        _ target: ConnectionString,
+        applicationName: String = "reconcilerd",
+        connectTimeout: Int = 10
+    ) async throws(PGError) -> PGConnection {
+        let executor = DispatchQueueExecutor(label: "reconcilerd.libpq")
+        let result: Result<OpaquePointer, PGError> = await withCheckedContinuation { continuation in
+            executor.runDetached {
+                continuation.resume(returning: Self.open(target, applicationName: applicationName, connectTimeout: connectTimeout))
+            }
+        }
+        return PGConnection(executor: executor, connection: try result.get(), target: target)
+    }
+
+    private static func open(_ target: ConnectionString, applicationName: String, connectTimeout: Int) -> Result<OpaquePointer, PGError> {
+        // `dbname` first with expand_dbname = 1: the whole DSN is expanded, and the later
+        // keywords only fill in what it leaves unset (fallback_application_name) or add
+        // a timeout when it has none.
+        var keywords = ["dbname", "fallback_application_name"]
+        var values = [target.raw, applicationName]
+        if !target.raw.contains("connect_timeout") {
+            keywords.append("connect_timeout")
+            values.append(String(connectTimeout))
+        }
+        let connection = withCStringArray(keywords) { keywordPointers in
+            withCStringArray(values) { valuePointers in
+                PQconnectdbParams(keywordPointers, valuePointers, 1)
+            }
+        }
+        guard let connection else {
+            return .failure(.connectionFailed(target: target.redacted, message: "out of memory"))
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = target.scrub(String(cString: PQerrorMessage(connection)).trimmingWhitespace())
+            PQfinish(connection)
+            return .failure(.connectionFailed(target: target.redacted, message: message))
+        }
+        // libpq prints NOTICEs to stderr unless a receiver takes them.
+        PQsetNoticeReceiver(connection, { _, _ in }, nil)
+        return .success(connection)
+    }
+
+    /// Runs one parameterized statement.
+    @discardableResult
+    public func query(_ query: SQLQuery) throws(PGError) -> PGRows {
+        let result = query.binds.withCStringOptionals { values in
+            PQexecParams(connection, query.sql, Int32(query.binds.count), nil, values, nil, nil, 0)
+        }
+        return try consume(result)
+    }
+
+    /// Runs statements without parameters (BEGIN, COMMIT, several `;`-separated statements).
+    @discardableResult
+    public func execute(_ sql: String) throws(PGError) -> PGRows {
+        try consume(PQexec(connection, sql))
+    }
+
+    /// Runs `body` inside BEGIN ... COMMIT; any error rolls the whole transaction back.
+    public func transaction<T: Sendable>(_ body: @Sendable (isolated PGConnection) throws -> T) throws -> T {
+        precondition(transactionDepth == 0, "nested transactions are not supported")
+        try execute("BEGIN")
+        transactionDepth += 1
+        defer { transactionDepth -= 1 }
+        do {
+            let value = try body(self)
+            try execute("COMMIT")
+            return value
+        } catch {
+            if PQstatus(connection) == CONNECTION_OK { _ = try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// The backend's process id, e.g. to terminate it from a test.
+    public func backendPID() -> Int32 { PQbackendPID(connection) }
+
+    public var isHealthy: Bool { PQstatus(connection) == CONNECTION_OK }
+
+    private func consume(_ result: OpaquePointer?) throws(PGError) -> PGRows {
+        guard let result else {
+            throw lostOrFailed(message: String(cString: PQerrorMessage(connection)))
+        }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return Self.rows(of: result)
+        default:
+            if let state = PQresultErrorField(result, CLibPQ_DIAG_SQLSTATE) {
+                let message = PQresultErrorField(result, CLibPQ_DIAG_MESSAGE_PRIMARY).map { String(cString: $0) } ?? "error"
+                let detail = PQresultErrorField(result, CLibPQ_DIAG_MESSAGE_DETAIL).map { String(cString: $0) }
+                let error = PGError.server(sqlstate: String(cString: state), message: target.scrub(message), detail: detail.map(target.scrub))
+                if PQstatus(connection) != CONNECTION_OK {
+                    throw .connectionLost(target: target.redacted, message: error.description)
+                }
+                throw error
+            }
+            throw lostOrFailed(message: String(cString: PQresultErrorMessage(result)))
+        }
+    }
+
+    private func lostOrFailed(message: String) -> PGError {
+        let text = target.scrub(message.trimmingWhitespace())
+        if PQstatus(connection) != CONNECTION_OK {
+            return .connectionLost(target: target.redacted, message: text)
+        }
+        return .unexpectedResult(text)
+    }
+
+    private static func rows(of result: OpaquePointer) -> PGRows {
+        let columnCount = PQnfields(result)
+        let rowCount = PQntuples(result)
+        var columns: [String] = []
+        columns.reserveCapacity(Int(columnCount))
+        for column in 0..<columnCount { columns.append(String(cString: PQfname(result, column))) }
+        var rows: [[String?]] = []
+        rows.reserveCapacity(Int(rowCount))
+        for row in 0..<rowCount {
+            var values: [String?] = []
+            values.reserveCapacity(Int(columnCount))
+            for column in 0..<columnCount {
+                values.append(PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column)))
+            }
+            rows.append(values)
+        }
+        let affected = Int(String(cString: PQcmdTuples(result))) ?? 0
+        return PGRows(columns: columns, rows: rows, affected: affected)
+    }
+}
+
+private func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    var duplicates = strings.map { strdup($0) }
+    defer { duplicates.forEach { free($0) } }
+    duplicates.append(nil)
+    return duplicates.withUnsafeBufferPointer { buffer in
+        buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) { body($0) }
+    }
+}
+
+extension Array where Element == String? {
+    fileprivate func withCStringOptionals<R>(_ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
+        guard !isEmpty else { return body(nil) }
+        let duplicates: [UnsafeMutablePointer<CChar>?] = map { $0.flatMap { strdup($0) } }
+        defer { duplicates.forEach { free($0) } }
+        return duplicates.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) { body($0) }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+/// The JSON plan (`--output json`). Schema version 1, documented in docs/PLAN-SCHEMA.md.
+/// Sensitive columns appear as `{"sensitive": true, "changed": <bool>}`, never with a value.
+public enum PlanJSON {
+    public static let schemaVersion = 1
+
+    public static func document(_ plan: Plan, names: ARANames = ARANames(), extra: [(String, JSONValue)] = []) -> JSONValue {
+        .object([
+            ("schema_version", .int(schemaVersion)),
+            ("in_sync", .bool(plan.isEmpty)),
+            ("summary", .object([
+                ("create", .int(plan.count(.create))),
+                ("update", .int(plan.count(.update))),
+                ("delete", .int(plan.count(.delete))),
+                ("invalid_configurations", .int(plan.invalidConfigurations.count)),
+            ])),
+            ("configurations", .array(plan.configurations.map(configuration))),
+            ("steps", .array(plan.steps.map { step($0, names: names) })),
+        ] + extra)
+    }
+
+    static func configuration(_ outcome: ConfigurationOutcome) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("configuration_id", outcome.configuration.map { .int($0.id) } ?? .null),
+            ("organization_id", outcome.configuration.map { .int($0.organizationID) } ?? .null),
+            ("name", .optional(outcome.configuration?.name)),
+            ("endpoint_id", .optional(outcome.endpointID)),
+            ("state", .string(stateName(outcome.state))),
+        ]
+        if case .invalid(let error) = outcome.state {
+            members.append(("error", .object([("field", .optional(error.field)), ("reason", .string(error.reason))])))
+        }
+        if let prefix = outcome.stripPrefix {
+            members.append(("strip_prefix", .string(prefix)))
+            members.append(("dial_test_vectors", .array(outcome.dialTestVectors.map {
+                .object([("dialled", .string($0.dialled)), ("sent", .optional($0.sent))])
+            })))
+        }
+        return .object(members)
+    }
+
+    static func stateName(_ state: ConfigurationOutcome.State) -> String {
+        switch state {
+        case .desired: "desired"
+        case .inactive: "inactive"
+        case .invalid: "invalid"
+        case .orphaned: "orphaned"
+        }
+    }
+
+    static func step(_ step: PlanStep, names: ARANames) -> JSONValue {
+        let key = step.key
+        var members: [(String, JSONValue)] = [
+            ("action", .string(step.verb.rawValue)),
+            ("table", .string(names.name(of: key.table))),
+            ("endpoint_id", .string(key.endpointID)),
+            ("key", .object(zip(key.table.keyColumns, key.parts).map { ($0, .string($1)) })),
+        ]
+        switch step {
+        case .create(let row), .delete(let row):
+            members.append(("columns", .object(zip(row.table.managedColumns, row.values).map { column, value in
+                (column, row.table.isSensitive(column) ? sensitive(changed: step.verb == .create) : .optional(value))
+            })))
+        case .update:
+            members.append(("changes", .object(step.changes.map { change in
+                (change.column, change.isSensitive
+                    ? sensitive(changed: true)
+                    : .object([("old", .optional(change.old)), ("new", .optional(change.new))]))
+            })))
+        }
+        return .object(members)
+    }
+
+    private static func sensitive(changed: Bool) -> JSONValue {
+        .object([("sensitive", .bool(true)), ("changed", .bool(changed))])
+    }
+}

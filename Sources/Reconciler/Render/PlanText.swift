@@ -1,0 +1,78 @@
+/// The plan for a person: `+ create`, `~ update` with old → new per column, `- delete`,
+/// grouped by configuration, then a summary line. Secrets show as `(sensitive)`.
+public enum PlanText {
+    public static func render(_ plan: Plan, names: ARANames = ARANames(), annotations: [String: [String]] = [:]) -> String {
+        var out: [String] = []
+        let byEndpoint = Dictionary(grouping: plan.steps, by: \.key.endpointID)
+        for outcome in plan.configurations {
+            out.append(header(outcome))
+            if let endpointID = outcome.endpointID {
+                for line in annotations[endpointID] ?? [] { out.append("    " + line) }
+                for step in byEndpoint[endpointID] ?? [] {
+                    out += lines(step, names: names)
+                }
+            }
+            if let prefix = outcome.stripPrefix, !outcome.dialTestVectors.isEmpty {
+                let samples = outcome.dialTestVectors.map { "\($0.dialled) → \($0.sent ?? "no route")" }
+                out.append("    routing (strip_prefix \(prefix.isEmpty ? "empty" : prefix)): " + samples.joined(separator: ", "))
+            }
+            out.append("")
+        }
+        out.append(summary(plan))
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    public static func summary(_ plan: Plan) -> String {
+        let invalid = plan.invalidConfigurations.count
+        let invalidNote = invalid == 0 ? "" : " \(invalid) configuration\(invalid == 1 ? "" : "s") invalid (left unchanged)."
+        if plan.isEmpty {
+            return "No changes: the ARA database is in sync with Dograh.\(invalidNote)"
+        }
+        return "Plan: \(plan.count(.create)) to create, \(plan.count(.update)) to update, \(plan.count(.delete)) to delete.\(invalidNote)"
+    }
+
+    static func header(_ outcome: ConfigurationOutcome) -> String {
+        let target = outcome.endpointID.map { " → \($0)" } ?? ""
+        guard let configuration = outcome.configuration else {
+            return "rows of no configuration\(target) (orphaned: removed)"
+        }
+        switch outcome.state {
+        case .desired: return "\(configuration)\(target)"
+        case .inactive: return "\(configuration)\(target) (inactive in Dograh: not provisioned)"
+        case .invalid(let error):
+            let field = error.field.map { "field \($0): " } ?? ""
+            let consequence = error.endpointID == nil ? "not provisioned" : "its existing rows are left unchanged"
+            return "\(configuration)\(target) INVALID — \(field)\(error.reason); \(consequence)"
+        case .orphaned: return "\(configuration)\(target) (orphaned)"
+        }
+    }
+
+    static func lines(_ step: PlanStep, names: ARANames) -> [String] {
+        let title = "\(names.name(of: step.key.table)) \(step.key)"
+        switch step {
+        case .create(let row):
+            return ["  + create \(title)"] + columns(row)
+        case .delete(let row):
+            return ["  - delete \(title)"] + columns(row)
+        case .update:
+            return ["  ~ update \(title)"] + step.changes.map { change in
+                change.isSensitive
+                    ? "      \(change.column): (sensitive, changed)"
+                    : "      \(change.column): \(quoted(change.old)) → \(quoted(change.new))"
+            }
+        }
+    }
+
+    private static func columns(_ row: Row) -> [String] {
+        let width = row.table.managedColumns.map(\.count).max() ?? 0
+        return zip(row.table.managedColumns, row.values).compactMap { column, value in
+            guard value != nil || row.table.isSensitive(column) else { return nil }
+            let padded = column + String(repeating: " ", count: width - column.count)
+            return "      \(padded) = " + (row.table.isSensitive(column) ? "(sensitive)" : quoted(value))
+        }
+    }
+
+    private static func quoted(_ value: String?) -> String {
+        value.map { "\"\($0)\"" } ?? "NULL"
+    }
+}

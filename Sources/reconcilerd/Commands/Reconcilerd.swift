@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+@main
+struct Reconcilerd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcilerd",
+        abstract: "Keeps Asterisk's realtime SIP trunks in step with Dograh's 3CX telephony configurations.",
+        discussion: """
+            reconcilerd reads every three_cx configuration from Dograh's database, computes the Asterisk \
+            Realtime (ARA) rows they need and applies the difference. It only touches ps_* rows whose id \
+            starts with dograh_, extensions rows whose context starts with dograh_, and its own rows of the \
+            static-realtime config table.
+
+            Settings come from flags, then the environment, then the config file (--config), then defaults.
+
+            Exit codes with --once: 0 in sync (or applied), 2 changes pending (dry run), 1 error.
+            """,
+        version: "0.1.0"
+    )
+
+    @OptionGroup var options: CommonOptions
+
+    @Flag(help: "Run one cycle and exit. Without --apply this is a dry run that prints the plan.")
+    var once = false
+
+    @Flag(help: "With --once: apply the plan in one transaction and print what was done.")
+    var apply = false
+
+    func validate() throws {
+        if apply && !once {
+            throw ValidationError("--apply only goes with --once (the daemon always applies)")
+        }
+    }
+
+    func run() async throws {
+        let settings: RuntimeSettings
+        do {
+            settings = try RuntimeSettings(options: options)
+        } catch {
+            Self.fail(error)
+        }
+        let logger = LoggingBootstrap.make(settings)
+        guard once else {
+            Self.fail(UsageError("daemon mode is not available yet: run with --once (dry run) or --once --apply"))
+        }
+        let code = await OnceRun(settings: settings, apply: apply, logger: logger).run()
+        throw ExitCode(code)
+    }
+
+    static func fail(_ error: any Error) -> Never {
+        FileHandle.standardError.write(Data("reconcilerd: error: \(error)\n".utf8))
+        Foundation.exit(1)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Logging
+
+/// One log line per entry on stderr, as logfmt or JSON, with metadata as fields. Alerts
+/// carry a stable `event` field (e.g. `drift.row`, `config.invalid`) for log pipelines.
+struct LineLogHandler: LogHandler {
+    enum Format: String, Sendable, CaseIterable { case logfmt, json }
+
+    let label: String
+    let format: Format
+    let sink: @Sendable (String) -> Void
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
+
+    init(label: String, format: Format, level: Logger.Level, sink: @escaping @Sendable (String) -> Void = LineLogHandler.standardError) {
+        self.label = label
+        self.format = format
+        self.logLevel = level
+        self.sink = sink
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var fields: [(String, String)] = [
+            ("ts", Self.timestamp()),
+            ("level", event.level.rawValue),
+            ("msg", event.message.description),
+        ]
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        for key in merged.keys.sorted() { fields.append((key, merged[key]!.description)) }
+        if let error = event.error { fields.append(("error", String(describing: error))) }
+        sink(format == .json ? Self.json(fields) : Self.logfmt(fields))
+    }
+
+    static func logfmt(_ fields: [(String, String)]) -> String {
+        fields.map { key, value in
+            let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || $0.isNewline }
+            guard needsQuotes else { return "\(key)=\(value)" }
+            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\n", with: "\\n")
+            return "\(key)=\"\(escaped)\""
+        }.joined(separator: " ")
+    }
+
+    static func json(_ fields: [(String, String)]) -> String {
+        var out = "{"
+        for (index, (key, value)) in fields.enumerated() {
+            out += (index == 0 ? "" : ",") + quote(key) + ":" + quote(value)
+        }
+        return out + "}"
+    }
+
+    private static func quote(_ value: String) -> String {
+        var out = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case let s where s.value < 0x20: out += String(format: "\\u%04x", s.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    private static func timestamp() -> String {
+        Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+
+    static let standardError: @Sendable (String) -> Void = { line in
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Logging
+import PGClient
+import Reconciler
+
+/// Settings resolved and checked, ready for wiring. Its description never shows a secret.
+struct RuntimeSettings: Sendable, CustomStringConvertible {
+    let resolver: SettingsResolver
+    let names: ARANames
+    let output: OutputFormat
+    let logFormat: LineLogHandler.Format
+    let logLevel: Logger.Level
+
+    enum OutputFormat: String, Sendable { case text, json }
+
+    init(options: CommonOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let configFile = options.configFile ?? environment["RECONCILERD_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        resolver = try SettingsResolver(flags: options.flagValues, environment: environment, configFile: configFile)
+        names = ARANames(configTable: resolver.value(.configTable)!, configFilename: resolver.value(.configFilename)!)
+        output = try Self.choice(.output, resolver)
+        logFormat = try Self.choice(.logFormat, resolver)
+        logLevel = try Self.choice(.logLevel, resolver)
+    }
+
+    /// The database a setting names, or a one-line error saying how to configure it.
+    func connectionString(_ setting: Setting, purpose: String) throws -> ConnectionString {
+        guard let value = resolver.value(setting) else {
+            throw UsageError("no \(purpose) database configured: set \(setting.environmentName) (environment or config file) or --\(setting.flag)")
+        }
+        do {
+            return try ConnectionString(value)
+        } catch {
+            throw UsageError("\(setting.environmentName): \(error)")
+        }
+    }
+
+    var description: String {
+        Setting.allCases.map { setting in
+            let value = resolver.value(setting)
+            let shown = setting.isSecret || setting == .dograhDSN || setting == .araDSN
+                ? (value == nil ? "(unset)" : "(set)") : (value ?? "(unset)")
+            return "\(setting.environmentName)=\(shown) [\(resolver.source(setting))]"
+        }.joined(separator: "\n")
+    }
+
+    private static func choice<T: RawRepresentable>(_ setting: Setting, _ resolver: SettingsResolver) throws -> T where T.RawValue == String {
+        let value = resolver.value(setting)!
+        guard let choice = T(rawValue: value) else {
+            throw UsageError("\(setting.environmentName) / --\(setting.flag): '\(value)' is not one of the accepted values")
+        }
+        return choice
+    }
+}
+
+/// A mistake in how reconcilerd was invoked or configured; printed as one line, exit 1.
+struct UsageError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Logger.Level {
+    static var allNames: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}

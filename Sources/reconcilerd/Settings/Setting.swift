@@ -1,0 +1,83 @@
+/// Every setting reconcilerd reads, with its flag, environment variable (which is also
+/// its key in the config file) and default. One table, so that help, config file,
+/// example file and documentation cannot drift apart.
+enum Setting: String, CaseIterable, Sendable {
+    case dograhDSN, araDSN, configTable, configFilename
+    case ariURL, ariUsername, ariPassword
+    case amiHost, amiPort, amiUsername, amiSecret
+    case output, logFormat, logLevel
+
+    var flag: String {
+        switch self {
+        case .dograhDSN: "dograh-dsn"
+        case .araDSN: "ara-dsn"
+        case .configTable: "config-table"
+        case .configFilename: "config-filename"
+        case .ariURL: "ari-url"
+        case .ariUsername: "ari-username"
+        case .ariPassword: "ari-password"
+        case .amiHost: "ami-host"
+        case .amiPort: "ami-port"
+        case .amiUsername: "ami-username"
+        case .amiSecret: "ami-secret"
+        case .output: "output"
+        case .logFormat: "log-format"
+        case .logLevel: "log-level"
+        }
+    }
+
+    /// Environment variable, and the key of the same setting in the config file.
+    var environmentName: String {
+        switch self {
+        case .dograhDSN: "DATABASE_URL"
+        case .araDSN: "ASTERISK_ARA_DSN"
+        case .configTable: "RECONCILERD_CONFIG_TABLE"
+        case .configFilename: "RECONCILERD_CONFIG_FILENAME"
+        case .ariURL: "ARI_URL"
+        case .ariUsername: "ARI_USERNAME"
+        case .ariPassword: "ARI_PASSWORD"
+        case .amiHost: "AMI_HOST"
+        case .amiPort: "AMI_PORT"
+        case .amiUsername: "AMI_USERNAME"
+        case .amiSecret: "AMI_SECRET"
+        case .output: "RECONCILERD_OUTPUT"
+        case .logFormat: "RECONCILERD_LOG_FORMAT"
+        case .logLevel: "RECONCILERD_LOG_LEVEL"
+        }
+    }
+
+    var defaultValue: String? {
+        switch self {
+        case .configTable: "ast_config"
+        case .configFilename: "extensions_dograh.conf"
+        case .amiPort: "5038"
+        case .output: "text"
+        case .logFormat: "logfmt"
+        case .logLevel: "info"
+        case .dograhDSN, .araDSN, .ariURL, .ariUsername, .ariPassword, .amiHost, .amiUsername, .amiSecret: nil
+        }
+    }
+
+    /// Secret settings are never echoed, and better kept out of the command line
+    /// (visible in `ps`): set them in the environment or the config file.
+    var isSecret: Bool { self == .ariPassword || self == .amiSecret }
+
+    var help: String {
+        switch self {
+        case .dograhDSN: "Dograh's database (libpq DSN or URL; SQLAlchemy's postgresql+asyncpg:// is accepted)."
+        case .araDSN: "The Asterisk Realtime (ARA) database reconcilerd writes."
+        case .configTable: "Static-realtime config table holding the dialplan context rows."
+        case .configFilename: "filename value of reconcilerd's context rows (the file extensions.conf #includes)."
+        case .ariURL: "ARI base URL of the Asterisk bridge, e.g. http://127.0.0.1:8088."
+        case .ariUsername: "ARI user (ari.conf)."
+        case .ariPassword: "ARI password; prefer the environment or the config file."
+        case .amiHost: "AMI host (manager.conf)."
+        case .amiPort: "AMI port."
+        case .amiUsername: "AMI user (read/write: system,reporting)."
+        case .amiSecret: "AMI secret; prefer the environment or the config file."
+        case .output: "Plan output: text or json."
+        case .logFormat: "Log lines: logfmt or json."
+        case .logLevel: "Log level: trace, debug, info, notice, warning, error, critical."
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// Resolves settings in the documented precedence: command-line flag, then environment,
+/// then config file, then the built-in default.
+struct SettingsResolver: Sendable {
+    let flags: [Setting: String]
+    let environment: [String: String]
+    let file: [String: String]
+
+    init(flags: [Setting: String], environment: [String: String], configFile: String?) throws {
+        self.flags = flags
+        self.environment = environment
+        if let configFile {
+            file = try ConfigFile.parse(path: configFile)
+        } else {
+            file = [:]
+        }
+    }
+
+    func value(_ setting: Setting) -> String? {
+        for candidate in [flags[setting], environment[setting.environmentName], file[setting.environmentName]] {
+            if let candidate, !candidate.isEmpty { return candidate }
+        }
+        return setting.defaultValue
+    }
+
+    /// Where a setting's value came from, for `--help`-style diagnostics without values.
+    func source(_ setting: Setting) -> String {
+        if flags[setting]?.isEmpty == false { return "--\(setting.flag)" }
+        if environment[setting.environmentName]?.isEmpty == false { return "environment \(setting.environmentName)" }
+        if file[setting.environmentName]?.isEmpty == false { return "config file key \(setting.environmentName)" }
+        return "default"
+    }
+}
+
+/// `KEY=value` lines, `#` comments, optional quotes: the same file works as a systemd
+/// `EnvironmentFile`.
+enum ConfigFile {
+    struct Error: Swift.Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func parse(path: String) throws -> [String: String] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw Error(description: "cannot read config file \(path)")
+        }
+        return try parse(text: text, path: path)
+    }
+
+    static func parse(text: String, path: String) throws -> [String: String] {
+        var values: [String: String] = [:]
+        let known = Set(Setting.allCases.map(\.environmentName))
+        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let equals = line.firstIndex(of: "=") else {
+                throw Error(description: "\(path):\(number + 1): expected KEY=value")
+            }
+            let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+            guard known.contains(key) else {
+                throw Error(description: "\(path):\(number + 1): unknown setting \(key) (known: \(known.sorted().joined(separator: ", ")))")
+            }
+            var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+                value = String(value.dropFirst().dropLast())
+            }
+            values[key] = value
+        }
+        return values
+    }
+}

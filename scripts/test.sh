@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The test suite: starts a throwaway PostgreSQL on loopback with template databases,
+# runs `swift test` against it, and stops it again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/pg.sh
+
+export RECONCILERD_ROLE_PASSWORD="role-$(od -An -N6 -tx8 /dev/urandom | tr -d ' ')"
+pg_start
+trap pg_stop EXIT
+# Tests clone these templates into a fresh pair of databases each (CREATE DATABASE ... TEMPLATE).
+pg_create_databases dograh_template ara_template
+echo "test PostgreSQL on 127.0.0.1:$PG_PORT"
+
+export RECONCILERD_TEST_PG_URL="$PG_ADMIN_URL"
+export RECONCILERD_TEST_PG_PORT="$PG_PORT"
+export RECONCILERD_TEST_PG_DIR="$PG_DIR"
+export RECONCILERD_TEST_PG_BINDIR="$PG_BINDIR"
+swift test "$@"

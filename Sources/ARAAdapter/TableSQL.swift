@@ -28,9 +28,17 @@ struct TableSQL: Sendable {
         ((filename == nil ? [] : ["filename"]) + keyColumns).map { "t.\(quoted($0)) = j.\(quoted($0))" }.joined(separator: " AND ")
     }
 
+    /// Idempotent: a row that already exists (a plan applied twice, or a race with another
+    /// writer) is brought to the desired values instead of failing the transaction.
     var insert: String {
         let columns = allColumns.map(quoted).joined(separator: ", ")
-        return "INSERT INTO \(name.quoted) (\(columns)) SELECT \(allColumns.map { "j.\(quoted($0))" }.joined(separator: ", ")) FROM \(source)"
+        let select = "INSERT INTO \(name.quoted) (\(columns)) SELECT \(allColumns.map { "j.\(quoted($0))" }.joined(separator: ", ")) FROM \(source)"
+        guard filename == nil else {
+            // The config table has no unique key to conflict on.
+            return select + " WHERE NOT EXISTS (SELECT 1 FROM \(name.quoted) AS t WHERE \(keyMatch))"
+        }
+        let assignments = table.managedColumns.map { "\(quoted($0)) = EXCLUDED.\(quoted($0))" }.joined(separator: ", ")
+        return select + " ON CONFLICT (\(keyColumns.map(quoted).joined(separator: ", "))) DO UPDATE SET \(assignments)"
     }
 
     var update: String {

@@ -22,13 +22,14 @@ struct Credentials {
         case wrongType(String)
     }
 
-    /// Strings as they are; integers as their decimal text (an extension saved as a JSON
-    /// number is still an extension); anything else is the wrong type.
-    func value(_ key: String) -> Value {
+    /// Strings as they are; with `acceptingIntegers`, an integer as its decimal text (an
+    /// extension saved as a JSON number is still an extension); anything else is the
+    /// wrong type.
+    func value(_ key: String, acceptingIntegers: Bool = false) -> Value {
         switch object[key] {
         case nil, .null?: .absent
         case .string(let value)?: .string(value)
-        case .integer(let value)?: .string(String(value))
+        case .integer(let value)? where acceptingIntegers: .string(String(value))
         case let other?: .wrongType(other.typeName)
         }
     }

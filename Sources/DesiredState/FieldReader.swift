@@ -38,7 +38,7 @@ struct FieldReader {
 
     /// The field's string value (trimmed unless told otherwise); nil when absent.
     func string(_ field: String, in credentials: Credentials, trim: Bool = true) throws(ConfigurationError) -> String? {
-        switch credentials.value(field) {
+        switch credentials.value(field, acceptingIntegers: field == "extension") {
         case .absent:
             return nil
         case .wrongType(let type):

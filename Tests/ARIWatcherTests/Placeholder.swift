@@ -1,1 +1,1 @@
-// placeholder
+// placeholder until the ARI/AMI tests land

@@ -1,0 +1,107 @@
+import Dispatch
+import Testing
+import TestSupport
+@testable import PGClient
+
+@Suite("libpq connection against the test Postgres")
+struct PGConnectionTests {
+    @Test("parameterized round trip, NULLs and affected counts")
+    func roundTrip() async throws {
+        try await TestDatabases.with { databases in
+            let connection = try await databases.adminARA()
+            let rows = try await connection.query("SELECT \("a'b")::text, \(nil as String?)::text, \(41)::int + 1")
+            #expect(rows.rows == [["a'b", nil, "42"]])
+            try await connection.execute("CREATE TEMP TABLE t (v text)")
+            #expect(try await connection.query("INSERT INTO t SELECT generate_series(1, 3)::text").affected == 3)
+        }
+    }
+
+    @Test("a server error carries SQLSTATE and message")
+    func serverError() async throws {
+        try await TestDatabases.with { databases in
+            let connection = try await databases.adminARA()
+            do {
+                try await connection.execute("SELECT * FROM no_such_table")
+                Issue.record("expected an error")
+            } catch let error as PGError {
+                #expect(error.sqlstate == "42P01")
+                #expect(error.description.contains("no_such_table"))
+                #expect(!error.isConnectionProblem)
+            }
+            // The connection stays usable after an error.
+            #expect(try await connection.query("SELECT 1").rows == [["1"]])
+        }
+    }
+
+    @Test("a wrong password is a clear connection error that never shows the password")
+    func wrongPassword() async throws {
+        try await TestDatabases.with { databases in
+            let url = databases.araURL.replacingOccurrences(of: databases.rolePassword, with: "wrong-pw-1234")
+            do {
+                _ = try await PGConnection.connect(try ConnectionString(url))
+                Issue.record("expected the connection to fail")
+            } catch let error as PGError {
+                #expect(error.isConnectionProblem)
+                #expect(error.description.contains("password authentication failed"))
+                #expect(error.description.contains("user=reconcilerd"))
+                #expect(!error.description.contains("wrong-pw-1234"))
+            }
+        }
+    }
+
+    @Test("nothing listens: a one-line connection error")
+    func unreachable() async throws {
+        do {
+            _ = try await PGConnection.connect(try ConnectionString("postgresql://u:pw-secret-9@127.0.0.1:1/db"), connectTimeout: 2)
+            Issue.record("expected the connection to fail")
+        } catch {
+            #expect(error.description.hasPrefix("cannot connect to database (host=127.0.0.1 port=1 dbname=db user=u)"))
+            #expect(!error.description.contains("pw-secret-9"))
+        }
+    }
+
+    @Test("a transaction rolls back entirely when its body throws")
+    func rollback() async throws {
+        try await TestDatabases.with { databases in
+            let connection = try await databases.adminARA()
+            try await connection.execute("CREATE TABLE r (v varchar(3))")
+            await #expect(throws: PGError.self) {
+                try await connection.transaction { connection in
+                    try connection.execute("INSERT INTO r VALUES ('ok')")
+                    try connection.execute("INSERT INTO r VALUES ('too long')")
+                }
+            }
+            #expect(try await connection.query("SELECT count(*) FROM r").scalar() == "0")
+        }
+    }
+
+    @Test("a blocking query does not stall other tasks (libpq runs off the cooperative pool)")
+    func offThePool() async throws {
+        try await TestDatabases.with { databases in
+            let connections = [try await databases.adminARA(), try await databases.adminARA(), try await databases.adminARA()]
+            let longestGap = try await withThrowingTaskGroup(of: Duration.self) { group in
+                for connection in connections {
+                    group.addTask {
+                        try await connection.execute("SELECT pg_sleep(1)")
+                        return .zero
+                    }
+                }
+                group.addTask {
+                    let clock = ContinuousClock()
+                    var last = clock.now, longest = Duration.zero
+                    for _ in 0..<15 {
+                        try await Task.sleep(for: .milliseconds(50))
+                        let now = clock.now
+                        longest = max(longest, now - last)
+                        last = now
+                    }
+                    return longest
+                }
+                return try await group.reduce(.zero, max)
+            }
+            // Three 1 s sleeps on a two-thread pool would freeze the ticker for about a
+            // second if libpq blocked pool threads; off the pool it keeps ticking.
+            #expect(longestGap < .milliseconds(600))
+        }
+    }
+}

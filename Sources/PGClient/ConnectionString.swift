@@ -60,12 +60,23 @@ public struct ConnectionString: Sendable, CustomStringConvertible, CustomDebugSt
     }
 }
 
+extension StringProtocol {
+    func trimmingCharacters() -> String {
+        String(self).trimmingWhitespace()
+    }
+}
+
 extension String {
     func trimmingWhitespace() -> String {
         var scalars = Substring(self)
         while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
         while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
         return String(scalars)
+    }
+
+    /// libpq's messages span lines ("...failed: ...\n\tIs the server running..."): one line reads better in logs.
+    func singleLine() -> String {
+        split(whereSeparator: \.isNewline).map { $0.trimmingCharacters() }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 
     func replacingAll(_ target: String, with replacement: String) -> String {

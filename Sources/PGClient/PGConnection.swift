@@ -57,7 +57,7 @@ public actor PGConnection {
             return .failure(.connectionFailed(target: target.redacted, message: "out of memory"))
         }
         guard PQstatus(connection) == CONNECTION_OK else {
-            let message = target.scrub(String(cString: PQerrorMessage(connection)).trimmingWhitespace())
+            let message = target.scrub(String(cString: PQerrorMessage(connection)).singleLine())
             PQfinish(connection)
             return .failure(.connectionFailed(target: target.redacted, message: message))
         }
@@ -125,7 +125,7 @@ public actor PGConnection {
     }
 
     private func lostOrFailed(message: String) -> PGError {
-        let text = target.scrub(message.trimmingWhitespace())
+        let text = target.scrub(message.singleLine())
         if PQstatus(connection) != CONNECTION_OK {
             return .connectionLost(target: target.redacted, message: text)
         }

@@ -12,6 +12,8 @@ public actor PGConnection {
     private let connection: OpaquePointer
     private let target: ConnectionString
     private var transactionDepth = 0
+    /// Statements sent to the server (round trips), for the benchmark and `--stats`.
+    public private(set) var statementCount = 0
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
@@ -69,6 +71,7 @@ public actor PGConnection {
     /// Runs one parameterized statement.
     @discardableResult
     public func query(_ query: SQLQuery) throws(PGError) -> PGRows {
+        statementCount += 1
         let result = query.binds.withCStringOptionals { values in
             PQexecParams(connection, query.sql, Int32(query.binds.count), nil, values, nil, nil, 0)
         }
@@ -78,6 +81,7 @@ public actor PGConnection {
     /// Runs statements without parameters (BEGIN, COMMIT, several `;`-separated statements).
     @discardableResult
     public func execute(_ sql: String) throws(PGError) -> PGRows {
+        statementCount += 1
         try consume(PQexec(connection, sql))
     }
 

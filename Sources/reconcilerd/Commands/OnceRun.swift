@@ -9,6 +9,8 @@ import Reconciler
 struct OnceRun {
     let settings: RuntimeSettings
     let apply: Bool
+    /// Prints statement counts to stderr as one JSON line, for the benchmark.
+    var printStats = false
     let logger: Logger
 
     static let inSync: Int32 = 0
@@ -22,10 +24,12 @@ struct OnceRun {
             let plan = observed.plan
             guard apply, !plan.isEmpty else {
                 write(render(plan, applied: nil))
+                await writeStats(cycle, observed, applied: 0)
                 return plan.isEmpty || apply ? Self.inSync : Self.changesPending
             }
             let report = try await cycle.ara.apply(plan.steps)
             write(render(plan, applied: report))
+            await writeStats(cycle, observed, applied: report.total)
             return Self.inSync
         } catch {
             FileHandle.standardError.write(Data("reconcilerd: error: \(error)\n".utf8))
@@ -56,6 +60,19 @@ struct OnceRun {
             guard let report else { return text }
             return text + "Applied: \(report.total) row change\(report.total == 1 ? "" : "s") committed in one transaction.\n"
         }
+    }
+
+    private func writeStats(_ cycle: Cycle, _ observed: Cycle.Observed, applied: Int) async {
+        guard printStats else { return }
+        let stats = JSONValue.object([
+            ("dograh_statements", .int(await cycle.dograh.connection.statementCount)),
+            ("ara_statements", .int(await cycle.ara.connection.statementCount)),
+            ("configurations", .int(observed.desired.trunks.count + observed.desired.skipped.count)),
+            ("rows_read", .int(observed.actual.count)),
+            ("steps", .int(observed.plan.steps.count)),
+            ("rows_written", .int(applied)),
+        ])
+        FileHandle.standardError.write(Data(("stats: " + stats.serialized() + "\n").utf8))
     }
 
     private func write(_ text: String) {

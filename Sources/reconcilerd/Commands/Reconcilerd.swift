@@ -28,6 +28,9 @@ struct Reconcilerd: AsyncParsableCommand {
     @Flag(help: "With --once: apply the plan in one transaction and print what was done.")
     var apply = false
 
+    @Flag(help: .hidden)
+    var stats = false
+
     func validate() throws {
         if apply && !once {
             throw ValidationError("--apply only goes with --once (the daemon always applies)")
@@ -45,7 +48,7 @@ struct Reconcilerd: AsyncParsableCommand {
         guard once else {
             Self.fail(UsageError("daemon mode is not available yet: run with --once (dry run) or --once --apply"))
         }
-        let code = await OnceRun(settings: settings, apply: apply, logger: logger).run()
+        let code = await OnceRun(settings: settings, apply: apply, printStats: stats, logger: logger).run()
         throw ExitCode(code)
     }
 

@@ -82,7 +82,7 @@ public actor PGConnection {
     @discardableResult
     public func execute(_ sql: String) throws(PGError) -> PGRows {
         statementCount += 1
-        try consume(PQexec(connection, sql))
+        return try consume(PQexec(connection, sql))
     }
 
     /// Runs `body` inside BEGIN ... COMMIT; any error rolls the whole transaction back.

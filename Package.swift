@@ -33,7 +33,6 @@ let package = Package(
         .target(
             name: "ARIWatcher",
             dependencies: [
-                "Reconciler",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -61,8 +60,20 @@ let package = Package(
         .testTarget(name: "PGClientTests", dependencies: ["PGClient", "TestSupport"]),
         .testTarget(name: "DesiredStateTests", dependencies: ["DesiredState", "TestSupport"]),
         .testTarget(name: "ARAAdapterTests", dependencies: ["ARAAdapter", "DesiredState", "TestSupport"]),
-        .testTarget(name: "ARIWatcherTests", dependencies: ["ARIWatcher", "TestSupport"]),
-        .testTarget(name: "reconcilerdTests", dependencies: ["reconcilerd", "TestSupport"]),
+        // Loopback servers that answer like the recorded Asterisk 22.10.1 fixtures. They do not
+        // import ARIWatcher, so they stay an independent referee of the clients.
+        .target(
+            name: "AsteriskDoubles",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/AsteriskDoubles",
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(name: "ARIWatcherTests", dependencies: ["ARIWatcher", "AsteriskDoubles"]),
+        .testTarget(name: "reconcilerdTests", dependencies: ["reconcilerd", "TestSupport", "AsteriskDoubles"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -51,10 +51,11 @@ struct PlanRenderingTests {
     @Test("JSON: stable schema with summary, configurations and steps")
     func json() {
         let json = PlanJSON.document(plans()[1]).serialized()
-        #expect(json.hasPrefix("{\"schema_version\":1,\"in_sync\":false,\"summary\":{\"create\":0,\"update\":1,\"delete\":0,\"invalid_configurations\":0}"))
+        #expect(json.hasPrefix("{\"schema_version\":1,\"in_sync\":false,\"summary\":{\"create\":0,\"update\":1,\"delete\":0,\"invalid_configurations\":0,\"deferred\":0,\"asterisk_drift\":0}"))
         #expect(json.contains("\"action\":\"update\",\"table\":\"ps_auths\""))
         #expect(json.contains("\"changes\":{\"password\":{\"sensitive\":true,\"changed\":true}}"))
         #expect(json.contains("\"state\":\"desired\""))
+        #expect(json.contains("\"actuations\":[{\"action\":\"register\",\"registration\":\"dograh_1156_3cx_cloud_12611\"}]"))
     }
 
     @Test("JSON strings are escaped")

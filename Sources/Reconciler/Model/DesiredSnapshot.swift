@@ -16,6 +16,8 @@ public struct SkippedConfiguration: Sendable, Hashable {
         case inactive(endpointID: String?)
         /// Failed validation; rows under its endpoint id (if derivable) are held unchanged.
         case invalid(ConfigurationError)
+        /// Meant for another Asterisk bridge (`--ari-endpoint-match`); not provisioned here.
+        case notForThisBridge(endpointID: String?)
     }
 
     public let configuration: ConfigurationRef

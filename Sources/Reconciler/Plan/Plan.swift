@@ -4,16 +4,31 @@
 /// Steps are ordered deterministically: creates and updates parents first (by table, then
 /// key), deletes children first. The same inputs always give the same plan.
 public struct Plan: Hashable, Sendable {
+    /// Row changes to apply now, in one transaction.
     public var steps: [PlanStep]
     /// One entry per Dograh configuration and per orphaned endpoint id, by configuration id.
     public var configurations: [ConfigurationOutcome]
+    /// Row changes held back this cycle (two-phase deprovisioning, calls, prune budget).
+    public var deferred: [Deferral]
+    /// Registrations Asterisk has loaded that differ from the rows.
+    public var asteriskDrift: [AsteriskDrift]
+    /// What Asterisk must be told once `steps` are committed.
+    public var actuations: [Actuation]
+    /// Whether Asterisk answered; without it, registration status is unknown.
+    public var asteriskReachable: Bool
 
-    public init(steps: [PlanStep], configurations: [ConfigurationOutcome]) {
+    public init(steps: [PlanStep], configurations: [ConfigurationOutcome], deferred: [Deferral] = [],
+                asteriskDrift: [AsteriskDrift] = [], actuations: [Actuation]? = nil, asteriskReachable: Bool = false) {
         self.steps = steps
         self.configurations = configurations
+        self.deferred = deferred
+        self.asteriskDrift = asteriskDrift
+        self.actuations = actuations ?? Actuation.required(by: steps, drift: asteriskDrift)
+        self.asteriskReachable = asteriskReachable
     }
 
-    public var isEmpty: Bool { steps.isEmpty }
+    /// Nothing to change, nothing held back, nothing stale in Asterisk.
+    public var isEmpty: Bool { steps.isEmpty && deferred.isEmpty && asteriskDrift.isEmpty }
 
     public func count(_ verb: PlanStep.Verb) -> Int { steps.count { $0.verb == verb } }
 
@@ -33,6 +48,8 @@ public struct ConfigurationOutcome: Hashable, Sendable {
         case invalid(ConfigurationError)
         /// Rows in the ARA database that no configuration asks for any more.
         case orphaned
+        /// Its `ari_endpoint` does not match this bridge's selector; not provisioned here.
+        case notForThisBridge
     }
 
     /// nil for orphaned rows.
@@ -42,13 +59,16 @@ public struct ConfigurationOutcome: Hashable, Sendable {
     /// Routing samples for the configuration's strip prefix (desired trunks only).
     public let dialTestVectors: [DialTestVector]
     public let stripPrefix: String?
+    /// As AMI reports it; nil when Asterisk does not hold it or was not asked.
+    public let registration: RegistrationStatus?
 
     public init(configuration: ConfigurationRef?, endpointID: String?, state: State,
-                stripPrefix: String? = nil, dialTestVectors: [DialTestVector] = []) {
+                stripPrefix: String? = nil, dialTestVectors: [DialTestVector] = [], registration: RegistrationStatus? = nil) {
         self.configuration = configuration
         self.endpointID = endpointID
         self.state = state
         self.stripPrefix = stripPrefix
         self.dialTestVectors = dialTestVectors
+        self.registration = registration
     }
 }

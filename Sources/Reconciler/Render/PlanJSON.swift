@@ -12,10 +12,31 @@ public enum PlanJSON {
                 ("update", .int(plan.count(.update))),
                 ("delete", .int(plan.count(.delete))),
                 ("invalid_configurations", .int(plan.invalidConfigurations.count)),
+                ("deferred", .int(plan.deferred.reduce(0) { $0 + $1.steps.count })),
+                ("asterisk_drift", .int(plan.asteriskDrift.count)),
             ])),
+            ("asterisk_reachable", .bool(plan.asteriskReachable)),
             ("configurations", .array(plan.configurations.map(configuration))),
             ("steps", .array(plan.steps.map { step($0, names: names) })),
+            ("deferred", .array(plan.deferred.map { deferral in
+                .object([
+                    ("endpoint_id", .string(deferral.endpointID)),
+                    ("reason", .string(deferral.reason.rawValue)),
+                    ("steps", .array(deferral.steps.map { step($0, names: names) })),
+                ])
+            })),
+            ("asterisk_drift", .array(plan.asteriskDrift.map {
+                .object([("endpoint_id", .string($0.endpointID)), ("kind", .string($0.kind.rawValue))])
+            })),
+            ("actuations", .array(plan.actuations.map(actuation))),
         ] + extra)
+    }
+
+    static func actuation(_ actuation: Actuation) -> JSONValue {
+        switch actuation {
+        case .reloadModule(let module): .object([("action", .string("reload_module")), ("module", .string(module))])
+        case .register(let id): .object([("action", .string("register")), ("registration", .string(id))])
+        }
     }
 
     static func configuration(_ outcome: ConfigurationOutcome) -> JSONValue {
@@ -25,6 +46,7 @@ public enum PlanJSON {
             ("name", .optional(outcome.configuration?.name)),
             ("endpoint_id", .optional(outcome.endpointID)),
             ("state", .string(stateName(outcome.state))),
+            ("registration", .optional(outcome.registration?.rawValue)),
         ]
         if case .invalid(let error) = outcome.state {
             members.append(("error", .object([("field", .optional(error.field)), ("reason", .string(error.reason))])))
@@ -44,6 +66,7 @@ public enum PlanJSON {
         case .inactive: "inactive"
         case .invalid: "invalid"
         case .orphaned: "orphaned"
+        case .notForThisBridge: "not_for_this_bridge"
         }
     }
 

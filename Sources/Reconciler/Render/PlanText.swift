@@ -4,12 +4,20 @@ public enum PlanText {
     public static func render(_ plan: Plan, names: ARANames = ARANames(), annotations: [String: [String]] = [:]) -> String {
         var out: [String] = []
         let byEndpoint = Dictionary(grouping: plan.steps, by: \.key.endpointID)
+        let deferredByEndpoint = Dictionary(grouping: plan.deferred, by: \.endpointID)
+        let driftByEndpoint = Dictionary(grouping: plan.asteriskDrift, by: \.endpointID)
         for outcome in plan.configurations {
             out.append(header(outcome))
             if let endpointID = outcome.endpointID {
+                if let line = registrationLine(outcome, reachable: plan.asteriskReachable) { out.append("    " + line) }
+                for drift in driftByEndpoint[endpointID] ?? [] { out.append("    ! asterisk: " + describe(drift)) }
                 for line in annotations[endpointID] ?? [] { out.append("    " + line) }
                 for step in byEndpoint[endpointID] ?? [] {
                     out += lines(step, names: names)
+                }
+                for deferral in deferredByEndpoint[endpointID] ?? [] {
+                    out.append("  … held back, \(deferral.reason.rawValue): \(deferral.steps.count) row change\(deferral.steps.count == 1 ? "" : "s")")
+                    out += deferral.steps.flatMap { lines($0, names: names).prefix(1).map { "  " + $0 } }
                 }
             }
             if let prefix = outcome.stripPrefix, !outcome.dialTestVectors.isEmpty {
@@ -18,17 +26,41 @@ public enum PlanText {
             }
             out.append("")
         }
+        let unclaimedDrift = plan.asteriskDrift.filter { drift in !plan.configurations.contains { $0.endpointID == drift.endpointID } }
+        for drift in unclaimedDrift { out += ["asterisk still holds \(drift.endpointID)", "    ! asterisk: " + describe(drift), ""] }
+        if !plan.actuations.isEmpty {
+            out.append("Then Asterisk: " + plan.actuations.map(\.description).joined(separator: ", ") + ".")
+        }
         out.append(summary(plan))
         return out.joined(separator: "\n") + "\n"
     }
 
+    static func describe(_ drift: AsteriskDrift) -> String {
+        switch drift.kind {
+        case .missing: "registration not loaded by Asterisk (stale): reload needed"
+        case .stale: "registration still loaded although its row is gone (stale): reload needed"
+        }
+    }
+
+    static func registrationLine(_ outcome: ConfigurationOutcome, reachable: Bool) -> String? {
+        guard outcome.state == .desired || outcome.registration != nil else { return nil }
+        guard reachable else { return "registration: unknown (Asterisk not reachable)" }
+        return "registration: " + (outcome.registration?.rawValue ?? "not loaded")
+    }
+
     public static func summary(_ plan: Plan) -> String {
         let invalid = plan.invalidConfigurations.count
-        let invalidNote = invalid == 0 ? "" : " \(invalid) configuration\(invalid == 1 ? "" : "s") invalid (left unchanged)."
-        if plan.isEmpty {
-            return "No changes: the ARA database is in sync with Dograh.\(invalidNote)"
+        var notes = ""
+        if !plan.deferred.isEmpty {
+            let held = plan.deferred.reduce(0) { $0 + $1.steps.count }
+            notes += " \(held) row change\(held == 1 ? "" : "s") held back."
         }
-        return "Plan: \(plan.count(.create)) to create, \(plan.count(.update)) to update, \(plan.count(.delete)) to delete.\(invalidNote)"
+        if !plan.asteriskDrift.isEmpty { notes += " \(plan.asteriskDrift.count) Asterisk registration\(plan.asteriskDrift.count == 1 ? "" : "s") stale." }
+        if invalid > 0 { notes += " \(invalid) configuration\(invalid == 1 ? "" : "s") invalid (left unchanged)." }
+        if plan.isEmpty {
+            return "No changes: the ARA database is in sync with Dograh.\(notes)"
+        }
+        return "Plan: \(plan.count(.create)) to create, \(plan.count(.update)) to update, \(plan.count(.delete)) to delete.\(notes)"
     }
 
     static func header(_ outcome: ConfigurationOutcome) -> String {
@@ -44,6 +76,7 @@ public enum PlanText {
             let consequence = error.endpointID == nil ? "not provisioned" : "its existing rows are left unchanged"
             return "\(configuration)\(target) INVALID — \(field)\(error.reason); \(consequence)"
         case .orphaned: return "\(configuration)\(target) (orphaned)"
+        case .notForThisBridge: return "\(configuration)\(target) (not for this bridge)"
         }
     }
 

@@ -1,0 +1,368 @@
+#!/usr/bin/env python3
+"""Helpers for scripts/bench.sh: capture reconcilerd's own SELECTs from the server log,
+check a one-change cycle, and render the results table and docs/PERFORMANCE.md.
+
+Standard library only."""
+import json
+import os
+import re
+import statistics
+import sys
+
+# Key columns per table, as in Sources/Reconciler/Rows/ARATable.swift (the dumps below
+# carry them first). Used to tell creates, updates and deletes apart in a before/after diff.
+KEY_COLUMNS = {
+    "ps_auths": 1, "ps_aors": 1, "ps_endpoints": 1, "ps_registrations": 1,
+    "extensions": 3, "ast_config": 2,
+}
+RELOAD_TABLES = {"ps_registrations", "ast_config"}
+
+
+def fail(message):
+    print(f"bench: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+# ---------------------------------------------------------------------------------------
+# capture-selects LOG OFFSET OUTDIR
+#
+# With log_statement = all on the ARA database for one reconcilerd run, the server log holds
+# exactly the statements reconcilerd sent. This writes, per table, the SELECT it issued
+# (parameters substituted as literals) to OUTDIR/select/<table>.sql and its column list to
+# OUTDIR/columns/<table>, so the SELECT and COPY baselines use reconcilerd's own queries.
+def capture_selects(log_path, offset, outdir):
+    with open(log_path, "rb") as f:
+        f.seek(int(offset))
+        text = f.read().decode("utf-8", "replace")
+    selects = []
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        match = re.search(r"(?:execute <unnamed>|statement): (SELECT .*)$", line)
+        if not match:
+            continue
+        sql = match.group(1)
+        # A following "DETAIL:  parameters: $1 = '...'" line carries the binds.
+        if index + 1 < len(lines) and "DETAIL:  parameters:" in lines[index + 1]:
+            params = dict(re.findall(r"(\$\d+) = ('(?:[^']|'')*'|NULL)", lines[index + 1]))
+            for name in sorted(params, key=len, reverse=True):
+                sql = sql.replace(name, params[name])
+        if "$" in re.sub(r"'(?:[^']|'')*'", "", sql):
+            fail(f"unsubstituted parameter in captured statement: {sql}")
+        selects.append(sql)
+    if not selects:
+        fail("no SELECT statements found in the server log (log_statement capture failed)")
+    os.makedirs(os.path.join(outdir, "select"), exist_ok=True)
+    os.makedirs(os.path.join(outdir, "columns"), exist_ok=True)
+    tables = []
+    for sql in selects:
+        match = re.match(r'SELECT (.*) FROM "?([A-Za-z0-9_.]+)"? WHERE (.*)$', sql)
+        if not match:
+            fail(f"unexpected statement shape: {sql}")
+        columns = [c.strip().removesuffix("::text").strip('"') for c in match.group(1).split(",")]
+        table = match.group(2)
+        if table in tables:
+            fail(f"table {table} read twice in one cycle")
+        tables.append(table)
+        with open(os.path.join(outdir, "select", table + ".sql"), "w") as f:
+            f.write(sql + ";\n")
+        with open(os.path.join(outdir, "columns", table), "w") as f:
+            f.write(",".join(f'"{c}"' for c in columns) + "\n")
+        with open(os.path.join(outdir, "columns", table + ".where"), "w") as f:
+            f.write(match.group(3) + "\n")
+    with open(os.path.join(outdir, "tables"), "w") as f:
+        f.write("\n".join(tables) + "\n")
+    print(" ".join(tables))
+
+
+# ---------------------------------------------------------------------------------------
+# stats STDERR_FILE: the `stats: {...}` line reconcilerd --stats prints, as JSON.
+def read_stats(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if line.startswith("stats: "):
+                return json.loads(line[len("stats: "):])
+    fail(f"no stats line in {path}")
+
+
+# ---------------------------------------------------------------------------------------
+# check-change BEFORE AFTER PLAN STATS IDS...
+#
+# BEFORE/AFTER: dumps of every owned row ("@table <name>" headers, then tab-separated rows,
+# key columns first). IDS: the endpoint ids the edited configuration had and has.
+# Prints one JSON object: rows changed in the database (independently of reconcilerd's
+# report), rows written as reported, plan steps, module reloads needed, and whether every
+# changed row belongs to the edited configuration.
+def load_dump(path):
+    rows, table = {}, None
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("@table "):
+                table = line.split(" ", 1)[1]
+                continue
+            if not line:
+                continue
+            parts = line.split("\t")
+            k = KEY_COLUMNS[table]
+            rows[(table, tuple(parts[:k]))] = tuple(parts[k:])
+    return rows
+
+
+def endpoint_of(key_first):
+    for suffix in ("-inbound", "-outbound"):
+        if key_first.endswith(suffix):
+            return key_first[: -len(suffix)]
+    return key_first
+
+
+def slug(domain):
+    return re.sub(r"[^a-z0-9]+", "_", domain.lower()).strip("_")
+
+
+def endpoint_id(domain, extension):
+    return "dograh_" + slug(domain) + "_" + re.sub(r"[^A-Za-z0-9]", "", str(extension))
+
+
+def check_change(before, after, plan_path, stats_path, credentials_before, credentials_after):
+    b, a = load_dump(before), load_dump(after)
+    created = [k for k in a if k not in b]
+    deleted = [k for k in b if k not in a]
+    updated = [k for k in a if k in b and a[k] != b[k]]
+    changed = created + deleted + updated
+    ids = set()
+    for path in (credentials_before, credentials_after):
+        with open(path) as f:
+            c = json.loads(f.read())
+        ids.add(endpoint_id(c["sip_domain"], c["extension"]))
+    foreign = sorted({endpoint_of(k[1][0]) for k in changed} - ids)
+    with open(plan_path) as f:
+        plan = json.load(f)
+    steps = plan["steps"]
+    stats = read_stats(stats_path)
+    reloads = 1 if any(step["table"] in RELOAD_TABLES for step in steps) else 0
+    tables = sorted({k[0] for k in changed})
+    result = {
+        "db_rows_changed": len(changed), "created": len(created), "updated": len(updated), "deleted": len(deleted),
+        "rows_written": stats["rows_written"], "steps": len(steps), "reloads": reloads,
+        "tables": tables, "foreign_endpoints": foreign,
+        "exact": not foreign and len(changed) == stats["rows_written"] == len(steps) and len(changed) > 0,
+        "stats": stats,
+    }
+    print(json.dumps(result))
+
+
+# ---------------------------------------------------------------------------------------
+# report RESULTS.jsonl MACHINE.json [DOC]
+def fmt_ms(ns_values):
+    ms = [v / 1e6 for v in ns_values]
+    med = statistics.median(ms)
+    return med, f"{med:.1f}" if med < 100 else f"{med:.0f}", f"{min(ms):.1f}–{max(ms):.1f}" if max(ms) < 100 else f"{min(ms):.0f}–{max(ms):.0f}"
+
+
+def report(results_path, machine_path, doc_path=None):
+    records = [json.loads(line) for line in open(results_path) if line.strip()]
+    machine = json.load(open(machine_path))
+    ns = sorted({r["n"] for r in records})
+    by = {}
+    for r in records:
+        by.setdefault((r["n"], r["phase"]), []).append(r)
+
+    def med(n, phase, field="ns"):
+        values = [r[field] for r in by.get((n, phase), [])]
+        return statistics.median(values) if values else None
+
+    runs = min(len(v) for v in by.values())
+    lines = []
+    lines.append(f"Medians over {runs} runs per figure (min–max in brackets); whole processes, wall clock.")
+    lines.append("")
+    header = "| N | figure | reconcilerd | baseline | ratio | target |"
+    lines += [header, "|---:|---|---:|---:|---:|---|"]
+    verdicts = []
+    for n in ns:
+        conf = by[(n, "converge")][0]["stats"]["configurations"]
+        for phase, base, label, base_label, target in (
+            ("converge", "copy", "converge from empty", "`\\copy` of the same rows", 2.0),
+            ("noop", "select", "no-op cycle", "6 `SELECT`s of owned rows", 1.5),
+        ):
+            m, ms, rng = fmt_ms([r["ns"] for r in by[(n, phase)]])
+            bm, bms, brng = fmt_ms([r["ns"] for r in by[(n, base)]])
+            ratio = m / bm
+            tgt = ""
+            if n == 10000 or n == max(ns):
+                ok = ratio <= target
+                tgt = f"≤ {target:.1f}× {'met' if ok else 'MISSED'}"
+                if n == 10000:
+                    verdicts.append((label, ok, f"{ratio:.2f}× (≤ {target:.1f}×)"))
+            lines.append(f"| {n:,} | {label} (ms) | {ms} ({rng}) | {bms} ({brng}) {base_label} | {ratio:.2f}× | {tgt} |")
+        m, ms, rng = fmt_ms([r["ns"] for r in by[(n, "change")]])
+        changes = by[(n, "change")]
+        rows = [c["check"]["rows_written"] for c in changes]
+        exact = all(c["check"]["exact"] for c in changes)
+        reloads = max(c["check"]["reloads"] for c in changes)
+        lines.append(f"| {n:,} | one change (ms) | {ms} ({rng}) | rows written {min(rows)}–{max(rows)}, "
+                     f"{'all exactly the edited configuration’s rows' if exact else 'NOT EXACT'}; reloads ≤ {reloads} | | "
+                     f"{'met' if exact and reloads <= 1 else 'MISSED'} |")
+        rss_c = statistics.median(r["rss_kb"] for r in by[(n, "converge")]) / 1024
+        rss_n = statistics.median(r["rss_kb"] for r in by[(n, "noop")]) / 1024
+        peak = max(r["rss_kb"] for r in by[(n, "converge")] + by[(n, "noop")] + by[(n, "change")]) / 1024
+        rss_copy = statistics.median(r["rss_kb"] for r in by[(n, "copy")]) / 1024
+        rss_sel = statistics.median(r["rss_kb"] for r in by[(n, "select")]) / 1024
+        tgt = ""
+        if n == 10000:
+            ok = peak <= 100
+            tgt = f"≤ 100 MB {'met' if ok else 'MISSED'}"
+            verdicts.append(("peak RSS", ok, f"{peak:.1f} MB (≤ 100 MB)"))
+        lines.append(f"| {n:,} | peak RSS (MB) | {peak:.1f} max; medians converge {rss_c:.1f}, no-op {rss_n:.1f} | "
+                     f"psql: copy {rss_copy:.1f}, select {rss_sel:.1f} | | {tgt} |")
+        sc = by[(n, "converge")][0]["stats"]
+        sn = by[(n, "noop")][0]["stats"]
+        sx = changes[0]["check"]["stats"]
+        lines.append(f"| {n:,} | statements per cycle (Dograh + ARA) | converge {sc['dograh_statements']} + {sc['ara_statements']}, "
+                     f"no-op {sn['dograh_statements']} + {sn['ara_statements']}, one change {sx['dograh_statements']} + {sx['ara_statements']} | "
+                     f"copy: 1 connection, 6 `COPY`; select: 1 connection, 6 `SELECT` | | |")
+        lines.append(f"| {n:,} | rows | {conf:,} configurations → {sc['rows_written']:,} rows written; no-op reads {sn['rows_read']:,} | | | |")
+    # Statement growth check on the read side.
+    reads = {n: (by[(n, "noop")][0]["stats"]["dograh_statements"], by[(n, "noop")][0]["stats"]["ara_statements"]) for n in ns}
+    flat = len(set(reads.values())) == 1
+    lines.append("")
+    lines.append("Read-side statements per cycle (no-op: Dograh + ARA) by N: "
+                 + ", ".join(f"{n:,}: {d} + {a}" for n, (d, a) in reads.items())
+                 + (" — constant, does not grow with N." if flat else " — GROWS with N."))
+    verdicts.append(("read statements constant in N", flat, "yes" if flat else "no"))
+
+    change_lines = ["| N | run | edit | configuration | rows written | DB rows changed (create/update/delete) | tables | reloads needed | exact |",
+                    "|---:|---:|---|---:|---:|---|---|---:|---|"]
+    for n in ns:
+        for c in by[(n, "change")]:
+            k = c["check"]
+            change_lines.append(
+                f"| {n:,} | {c['run']} | {c['edit']} | {c['config']} | {k['rows_written']} | {k['db_rows_changed']} "
+                f"({k['created']}/{k['updated']}/{k['deleted']}) | {', '.join(k['tables'])} | {k['reloads']} | "
+                f"{'yes' if k['exact'] else 'NO: ' + ', '.join(k['foreign_endpoints'])} |")
+
+    table = "\n".join(lines)
+    print(table)
+    print()
+    print("\n".join(change_lines))
+    print()
+    for label, ok, text in verdicts:
+        print(f"target {label}: {text} — {'met' if ok else 'MISSED'}")
+    if doc_path:
+        write_doc(doc_path, table, "\n".join(change_lines), verdicts, machine, runs, ns)
+
+
+def write_doc(path, table, change_table, verdicts, machine, runs, ns):
+    targets = "\n".join(f"- **{label}**: {text} — {'met' if ok else '**missed**'}" for label, ok, text in verdicts)
+    doc = f"""# reconcilerd performance
+
+Written by `scripts/bench.sh` (N = {', '.join(f'{n:,}' for n in ns)}; {runs} runs per figure) on {machine['date']}.
+Rerun it to refresh this page; the page is overwritten.
+
+## Machine
+
+| | |
+|---|---|
+| CPU | {machine['cpu']} ({machine['nproc']} cores visible to `nproc`) |
+| memory | {machine['memory']} |
+| kernel | {machine['kernel']} |
+| PostgreSQL | {machine['postgres']} (throwaway cluster from `scripts/lib/pg.sh`: loopback TCP, `fsync=off`, `synchronous_commit=off`, `full_page_writes=off`) |
+| Swift | {machine['swift']} (release build, `--scratch-path .build-bench`) |
+| reconcilerd binary | `{machine['binary']}` |
+
+reconcilerd, psql and the Postgres server share the same {machine['nproc']} cores.
+
+## Targets (N = 10,000)
+
+{targets}
+
+## Results
+
+{table}
+
+### One change, run by run
+
+Each run edits one valid, active configuration in Dograh (a different one each run; the
+edit kinds rotate), then times `reconcilerd --once --apply --output json --stats`. "DB rows
+changed" comes from dumps of every owned ARA row taken before and after the run, independent
+of reconcilerd's own report; "exact" means rows written = plan steps = DB rows changed and
+every changed row belongs to the edited configuration's endpoint id (old or new). "Reloads
+needed" is derived from the JSON plan: 1 if any step touches `ps_registrations` or the
+static-realtime context table (`ast_config`), else 0 (reconcilerd does not talk to Asterisk
+in `--once` yet).
+
+{change_table}
+
+## What is measured
+
+All times are whole processes (fork, exec, connect, work, exit) measured with
+`date +%s%N` around the command, which runs under GNU time (`/usr/bin/time -f %M`) for its
+peak resident set size. Each figure is the median of {runs} runs; every phase has one
+untimed warm-up run first, and reconcilerd and its baseline alternate run by run so that
+drift hits both sides alike. All processes connect over TCP to 127.0.0.1 as the same
+DML-only role `reconcilerd` (SCRAM authentication), so every connection costs the same.
+
+- **Converge from empty** — the ARA tables are `TRUNCATE`d (and a `CHECKPOINT` taken)
+  before each run, untimed. reconcilerd side: `reconcilerd --once --apply --stats`
+  (text plan to /dev/null): process start, two connections (Dograh and ARA), reading and
+  validating every `three_cx` configuration, six `SELECT`s of owned rows (empty), planning,
+  rendering the plan, and one transaction (`BEGIN`, one multi-row `INSERT ... SELECT FROM
+  json_populate_recordset($1)` per table, `COMMIT`).
+  Baseline: one `psql --single-transaction` process that `\\copy`s the identical rows
+  (exported from the converged ARA database with `\\copy (SELECT <key and managed columns>
+  FROM <table> WHERE <reconcilerd's ownership filter>) TO <file>`) into a second empty
+  database with the same schema, truncated between runs. The bench checks that both
+  databases then hold identical rows (md5 over reconcilerd's own SELECTs, ordered).
+- **No-op cycle** — nothing changed; reconcilerd side: `reconcilerd --once --apply --stats`
+  against the converged database (plan empty, nothing written): process start, two
+  connections, the Dograh read and validation of all configurations, six `SELECT`s of
+  owned rows, planning. Baseline: one `psql` process, one connection, running the same six
+  `SELECT`s (captured verbatim from the server log of a reconcilerd run with
+  `log_statement = all`) against the same database, output discarded. The baseline does
+  **not** read Dograh and connects once; reconcilerd does both, so the ratio charges
+  reconcilerd for the Dograh read, the JSON parsing and validation and the second connection.
+- **One change** — see above.
+- **Peak RSS** — maximum resident set size of the reconcilerd process (GNU time `%M`),
+  maximum over all its runs for that N; medians per phase alongside.
+- **Statements per cycle** — from `--stats` (counted in `PGConnection`: every
+  `PQexec`/`PQexecParams` is one round trip). Converge and one change on the ARA side are
+  the 6 reads plus `BEGIN`, at most one `INSERT`/`UPDATE`/`DELETE` per table touched, and
+  `COMMIT`.
+
+## Data
+
+`scripts/bench/generate_dograh.sql` builds N `three_cx` configurations with
+`generate_series`: 2–3 per organization, six host styles (`<org>.3cx.cloud`,
+`pbx<org>.3cx.eu`, `Acme<org>.3CX.us`, `sip.org<org>.de`, `tel-<org>.my3cx.de`,
+`<org>.3cx.be:5061`), extensions 100–99999 (some saved as JSON numbers), strip prefixes from
+`^\\+39`, `^\\+(39|41)`, `^00`, empty, `^(00|\\+)44`, auth usernames on every third and a TCP
+transport on every seventh, ~1% invalid (no `sip_password`), ~2% inactive, ~0.1% collisions
+(another organization's copy of an existing trunk, rejected), plus N/20 `twilio` rows that
+reconcilerd must skip.
+"""
+    with open(path, "w") as f:
+        f.write(doc)
+
+
+def main(argv):
+    if len(argv) < 2:
+        fail("usage: tool.py capture-selects|stats|check-change|report ...")
+    command, args = argv[1], argv[2:]
+    if command == "capture-selects":
+        capture_selects(*args)
+    elif command == "stats":
+        print(json.dumps(read_stats(args[0])))
+    elif command == "check-change":
+        check_change(*args)
+    elif command == "describe-change":
+        c, run, edit, config = json.loads(args[0]), args[1], args[2], args[3]
+        print(f"      run {run}: {edit:<12} configuration {config:>5}: {c['rows_written']} rows written, "
+              f"{c['db_rows_changed']} changed in the database ({', '.join(c['tables'])}), reloads needed {c['reloads']}, "
+              f"exact: {'yes' if c['exact'] else 'NO'}")
+    elif command == "report":
+        report(*args)
+    else:
+        fail(f"unknown command {command}")
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -29,9 +29,11 @@ public final class DispatchQueueExecutor: SerialExecutor, @unchecked Sendable {
         UnownedSerialExecutor(ordinary: self)
     }
 
+    var isCurrent: Bool { DispatchQueue.getSpecific(key: key) == ObjectIdentifier(self) }
+
     // Without this, `assumeIsolated` traps on Linux, where the runtime cannot tell by itself
     // that a dispatch queue thread belongs to this executor.
     public func checkIsolated() {
-        precondition(DispatchQueue.getSpecific(key: key) == ObjectIdentifier(self), "not on \(queue.label)")
+        precondition(isCurrent, "not on \(queue.label)")
     }
 }

@@ -101,6 +101,9 @@ public actor PGConnection {
         }
     }
 
+    /// Whether actor-isolated code (every libpq call) runs on this connection's private queue.
+    func isOnOwnExecutor() -> Bool { executor.isCurrent }
+
     /// The backend's process id, e.g. to terminate it from a test.
     public func backendPID() -> Int32 { PQbackendPID(connection) }
 

@@ -45,6 +45,8 @@ public final class AsteriskDoubleState: Sendable {
     }
 
     let storage: Mutex<Storage>
+    /// Where a registration reload reads "the ps_registrations rows" from, when set.
+    private let registrationSource = Mutex<(@Sendable () -> [DoubleRegistration])?>(nil)
 
     public init(
         registrations: [DoubleRegistration] = [.recorded()],
@@ -167,8 +169,17 @@ public final class AsteriskDoubleState: Sendable {
 
     enum ReloadOutcome { case reloaded, notLoaded, conflict }
 
+    /// Makes a registration reload read its rows from `source` (e.g. a real ARA database),
+    /// like Asterisk reading ps_registrations on reload.
+    public func setRegistrationSource(_ source: (@Sendable () -> [DoubleRegistration])?) {
+        registrationSource.withLock { $0 = source }
+    }
+
     func reload(_ module: String) -> ReloadOutcome {
-        storage.withLock { storage in
+        if module == "res_pjsip_outbound_registration.so", let source = registrationSource.withLock({ $0 }) {
+            configureRegistrations(source())
+        }
+        return storage.withLock { storage in
             guard storage.modules[module] != nil else { return .notLoaded }
             if storage.reloadConflictsRemaining > 0 {
                 storage.reloadConflictsRemaining -= 1

@@ -60,12 +60,14 @@ struct PlannerTests {
 
         let withoutRegistration = rows.filter { $0.table != .psRegistrations }
         // Asterisk still reports it Registered: keep waiting.
-        let waiting = Planner.plan(desired: Fixtures.snapshot(), actual: withoutRegistration,
-                                   live: LiveState(registrations: [milanID: .registered]))
-        #expect(waiting.steps.isEmpty)
-        #expect(waiting.deferred.first?.steps.count == 8)
-        // Gone from Asterisk (or Asterisk unknown): phase 2 deletes the rest, children first.
-        for live in [LiveState(registrations: [:]), nil] {
+        // Asterisk still reports it Registered, or cannot be asked: keep waiting.
+        for live in [LiveView.observed(LiveState(registrations: [milanID: .registered])), .unreachable] {
+            let waiting = Planner.plan(desired: Fixtures.snapshot(), actual: withoutRegistration, live: live)
+            #expect(waiting.steps.isEmpty)
+            #expect(waiting.deferred.first?.steps.count == 8)
+        }
+        // Gone from Asterisk (or no Asterisk to ask): phase 2 deletes the rest, children first.
+        for live in [LiveView.observed(LiveState(registrations: [:])), .notConfigured] {
             let second = Planner.plan(desired: Fixtures.snapshot(), actual: withoutRegistration, live: live)
             #expect(second.count(.delete) == 8)
             #expect(second.deferred.isEmpty)
@@ -174,7 +176,8 @@ struct PlannerTests {
     @Test("changes that would drop a live call are held until the calls end or the hold expires")
     func callGating() {
         let edited = Fixtures.trunk(password: "rotated")
-        let busy = LiveState(registrations: [milanID: .registered], endpointsWithCalls: [milanID])
+        let busyState = LiveState(registrations: [milanID: .registered], endpointsWithCalls: [milanID])
+        let busy = LiveView.observed(busyState)
         let held = Planner.plan(desired: Fixtures.snapshot(edited), actual: Fixtures.rows(milan), live: busy)
         #expect(held.steps.isEmpty)
         #expect(held.deferred.map(\.reason) == [.activeCalls])
@@ -183,9 +186,9 @@ struct PlannerTests {
         let deleting = Planner.plan(desired: Fixtures.snapshot(), actual: Fixtures.rows(milan), live: busy)
         #expect(deleting.steps.isEmpty)
 
-        var expired = busy
+        var expired = busyState
         expired.holdExpired = [milanID]
-        #expect(Planner.plan(desired: Fixtures.snapshot(edited), actual: Fixtures.rows(milan), live: expired).steps.count == 1)
+        #expect(Planner.plan(desired: Fixtures.snapshot(edited), actual: Fixtures.rows(milan), live: .observed(expired)).steps.count == 1)
         // A change that cannot drop a call (dialplan) is not held.
         let rerouted = Fixtures.trunk(stripPrefix: "^00")
         #expect(Planner.plan(desired: Fixtures.snapshot(rerouted), actual: Fixtures.rows(milan), live: busy).steps.count == 2)
@@ -194,20 +197,21 @@ struct PlannerTests {
     @Test("Asterisk drift: a desired registration not loaded, or a removed one still loaded")
     func asteriskDrift() {
         let rows = Fixtures.rows(milan)
-        let missing = Planner.plan(desired: Fixtures.snapshot(milan), actual: rows, live: LiveState(registrations: [:]))
+        let missing = Planner.plan(desired: Fixtures.snapshot(milan), actual: rows, live: .observed(LiveState(registrations: [:])))
         #expect(missing.asteriskDrift == [AsteriskDrift(endpointID: milanID, kind: .missing)])
         #expect(missing.actuations == [.reloadModule(Actuation.registrationModule)])
         #expect(!missing.isEmpty)
 
         let stale = Planner.plan(desired: Fixtures.snapshot(milan), actual: rows,
-                                 live: LiveState(registrations: [milanID: .registered, "dograh_gone_1": .registered, "carrier": .registered]))
+                                 live: .observed(LiveState(registrations: [milanID: .registered, "dograh_gone_1": .registered, "carrier": .registered])))
         #expect(stale.asteriskDrift == [AsteriskDrift(endpointID: "dograh_gone_1", kind: .stale)])
 
-        let inSync = Planner.plan(desired: Fixtures.snapshot(milan), actual: rows, live: LiveState(registrations: [milanID: .rejected]))
+        let inSync = Planner.plan(desired: Fixtures.snapshot(milan), actual: rows, live: .observed(LiveState(registrations: [milanID: .rejected])))
         #expect(inSync.isEmpty)
         #expect(inSync.configurations.first?.registration == .rejected)
         #expect(PlanText.render(inSync).contains("registration: Rejected"))
-        #expect(PlanText.render(Planner.plan(desired: Fixtures.snapshot(milan), actual: rows)).contains("registration: unknown (Asterisk not reachable)"))
+        #expect(PlanText.render(Planner.plan(desired: Fixtures.snapshot(milan), actual: rows, live: .unreachable)).contains("registration: unknown (Asterisk not reachable)"))
+        #expect(!PlanText.render(Planner.plan(desired: Fixtures.snapshot(milan), actual: rows)).contains("registration:"))
     }
 
     @Test("actuations: one reload per module whatever the number of trunks; PJSIPRegister only where credentials changed")

@@ -24,9 +24,10 @@ public enum ReconcilerdProcess {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        // Read both pipes concurrently so a chatty child never blocks on a full pipe.
-        async let stdout = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
-        async let stderr = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
+        // Read both pipes concurrently so a chatty child never blocks on a full pipe, on
+        // dispatch threads: a blocking read must not hold a cooperative-pool thread.
+        async let stdout = readToEnd(out)
+        async let stderr = readToEnd(err)
         let (o, e) = await (stdout, stderr)
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
@@ -34,5 +35,11 @@ public enum ReconcilerdProcess {
             try await Task.sleep(for: .milliseconds(10))
         }
         return Output(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    private static func readToEnd(_ pipe: Pipe) async -> Data {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: pipe.fileHandleForReading.readDataToEndOfFile()) }
+        }
     }
 }

@@ -7,9 +7,30 @@ public enum RegistrationStatus: String, Hashable, Sendable, CaseIterable {
     case noState = "no state"
 }
 
-/// What Asterisk itself reports, as far as the plan needs it. `nil` in the planner's
-/// input means Asterisk could not be asked; the plan then says "unknown" and skips the
-/// live comparisons rather than guessing.
+/// How much the planner knows about the running Asterisk.
+public enum LiveView: Sendable, Hashable {
+    /// No ARI/AMI settings: rows only.
+    case notConfigured
+    /// Configured but not answering: registration state unknown. Deprovisioning phase 2
+    /// waits, since Asterisk may still hold a registration that needs its auth row.
+    case unreachable
+    case observed(LiveState)
+
+    public var monitoring: Plan.AsteriskMonitoring {
+        switch self {
+        case .notConfigured: .notConfigured
+        case .unreachable: .unreachable
+        case .observed: .observed
+        }
+    }
+
+    public var state: LiveState? {
+        if case .observed(let state) = self { return state }
+        return nil
+    }
+}
+
+/// What Asterisk itself reports, as far as the plan needs it.
 public struct LiveState: Sendable, Hashable {
     /// Registration id → status, for every outbound registration Asterisk holds.
     public var registrations: [String: RegistrationStatus]

@@ -14,17 +14,23 @@ public struct Plan: Hashable, Sendable {
     public var asteriskDrift: [AsteriskDrift]
     /// What Asterisk must be told once `steps` are committed.
     public var actuations: [Actuation]
-    /// Whether Asterisk answered; without it, registration status is unknown.
-    public var asteriskReachable: Bool
+    /// Whether Asterisk was asked and answered; without it, registration status is unknown.
+    public var asterisk: AsteriskMonitoring
+
+    public enum AsteriskMonitoring: String, Sendable, Hashable {
+        case notConfigured = "not configured"
+        case unreachable
+        case observed
+    }
 
     public init(steps: [PlanStep], configurations: [ConfigurationOutcome], deferred: [Deferral] = [],
-                asteriskDrift: [AsteriskDrift] = [], actuations: [Actuation]? = nil, asteriskReachable: Bool = false) {
+                asteriskDrift: [AsteriskDrift] = [], actuations: [Actuation]? = nil, asterisk: AsteriskMonitoring = .notConfigured) {
         self.steps = steps
         self.configurations = configurations
         self.deferred = deferred
         self.asteriskDrift = asteriskDrift
         self.actuations = actuations ?? Actuation.required(by: steps, drift: asteriskDrift)
-        self.asteriskReachable = asteriskReachable
+        self.asterisk = asterisk
     }
 
     /// Nothing to change, nothing held back, nothing stale in Asterisk.

@@ -9,12 +9,13 @@ public enum Planner {
     ///   deferred until Asterisk no longer reports the registration (two-phase
     ///   deprovisioning, DOMAIN.md §3).
     /// - `policy` caps how many trunks one cycle may remove; `live` holds back changes
-    ///   that would drop calls in progress and reveals Asterisk-side drift. Without `live`
-    ///   (Asterisk unreachable) neither happens.
+    ///   that would drop calls in progress and reveals Asterisk-side drift. Without an
+    ///   observed Asterisk neither happens.
     public static func plan(
         desired: DesiredSnapshot, actual: [Row], names: ARANames = ARANames(),
-        live: LiveState? = nil, policy: PlanPolicy = PlanPolicy()
+        live view: LiveView = .notConfigured, policy: PlanPolicy = PlanPolicy()
     ) -> Plan {
+        let live = view.state
         var desiredRows: [RowKey: Row] = [:]
         for trunk in desired.trunks {
             for row in TrunkRows.rows(for: trunk, names: names) { desiredRows[row.key] = row }
@@ -65,7 +66,7 @@ public enum Planner {
         for id in removals where gate.isPending(id) {
             if gate.pendingSteps(of: id).contains(where: { $0.key.table == .psRegistrations }) {
                 gate.defer(id, .awaitingUnregistration) { $0.key.table != .psRegistrations }
-            } else if live?.registrations[id] == .registered {
+            } else if view == .unreachable || live?.registrations[id] == .registered {
                 gate.defer(id, .awaitingUnregistration) { _ in true }
             }
         }
@@ -89,7 +90,7 @@ public enum Planner {
             deferred: gate.deferrals.sorted { ($0.endpointID, $0.reason.rawValue) < ($1.endpointID, $1.reason.rawValue) },
             asteriskDrift: drift.sorted(),
             actuations: Actuation.required(by: now, drift: drift),
-            asteriskReachable: live != nil)
+            asterisk: view.monitoring)
     }
 
     /// Creates and updates parents first (table order, then key); deletes children first.

@@ -15,7 +15,7 @@ public enum PlanJSON {
                 ("deferred", .int(plan.deferred.reduce(0) { $0 + $1.steps.count })),
                 ("asterisk_drift", .int(plan.asteriskDrift.count)),
             ])),
-            ("asterisk_reachable", .bool(plan.asteriskReachable)),
+            ("asterisk", .string(plan.asterisk.rawValue)),
             ("configurations", .array(plan.configurations.map(configuration))),
             ("steps", .array(plan.steps.map { step($0, names: names) })),
             ("deferred", .array(plan.deferred.map { deferral in

@@ -9,7 +9,7 @@ public enum PlanText {
         for outcome in plan.configurations {
             out.append(header(outcome))
             if let endpointID = outcome.endpointID {
-                if let line = registrationLine(outcome, reachable: plan.asteriskReachable) { out.append("    " + line) }
+                if let line = registrationLine(outcome, asterisk: plan.asterisk) { out.append("    " + line) }
                 for drift in driftByEndpoint[endpointID] ?? [] { out.append("    ! asterisk: " + describe(drift)) }
                 for line in annotations[endpointID] ?? [] { out.append("    " + line) }
                 for step in byEndpoint[endpointID] ?? [] {
@@ -42,10 +42,13 @@ public enum PlanText {
         }
     }
 
-    static func registrationLine(_ outcome: ConfigurationOutcome, reachable: Bool) -> String? {
+    static func registrationLine(_ outcome: ConfigurationOutcome, asterisk: Plan.AsteriskMonitoring) -> String? {
         guard outcome.state == .desired || outcome.registration != nil else { return nil }
-        guard reachable else { return "registration: unknown (Asterisk not reachable)" }
-        return "registration: " + (outcome.registration?.rawValue ?? "not loaded")
+        switch asterisk {
+        case .notConfigured: return nil
+        case .unreachable: return "registration: unknown (Asterisk not reachable)"
+        case .observed: return "registration: " + (outcome.registration?.rawValue ?? "not loaded")
+        }
     }
 
     public static func summary(_ plan: Plan) -> String {

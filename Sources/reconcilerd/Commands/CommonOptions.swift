@@ -17,6 +17,12 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .customLong("ami-port"), help: settingHelp(.amiPort)) var amiPort: String?
     @Option(name: .customLong("ami-username"), help: settingHelp(.amiUsername)) var amiUsername: String?
     @Option(name: .customLong("ami-secret"), help: settingHelp(.amiSecret)) var amiSecret: String?
+    @Option(name: .customLong("ari-app"), help: settingHelp(.ariApp)) var ariApp: String?
+    @Option(name: .customLong("asterisk-timeout"), help: settingHelp(.asteriskTimeout)) var asteriskTimeout: String?
+    @Option(name: .customLong("unregister-timeout"), help: settingHelp(.unregisterTimeout)) var unregisterTimeout: String?
+    @Option(name: .customLong("max-deletes"), help: settingHelp(.maxDeletes)) var maxDeletes: String?
+    @Flag(name: .customLong("allow-mass-delete"), help: "\(Setting.allowMassDelete.help) Env: \(Setting.allowMassDelete.environmentName).")
+    var allowMassDelete = false
     @Option(name: .customLong("output"), help: settingHelp(.output)) var output: String?
     @Option(name: .customLong("log-format"), help: settingHelp(.logFormat)) var logFormat: String?
     @Option(name: .customLong("log-level"), help: settingHelp(.logLevel)) var logLevel: String?
@@ -26,6 +32,8 @@ struct CommonOptions: ParsableArguments {
             (.dograhDSN, dograhDSN), (.araDSN, araDSN), (.configTable, configTable), (.configFilename, configFilename),
             (.ariURL, ariURL), (.ariUsername, ariUsername), (.ariPassword, ariPassword),
             (.amiHost, amiHost), (.amiPort, amiPort), (.amiUsername, amiUsername), (.amiSecret, amiSecret),
+            (.ariApp, ariApp), (.asteriskTimeout, asteriskTimeout), (.unregisterTimeout, unregisterTimeout), (.maxDeletes, maxDeletes),
+            (.allowMassDelete, allowMassDelete ? "true" : nil),
             (.output, output), (.logFormat, logFormat), (.logLevel, logLevel),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { setting, value in value.map { (setting, $0) } })

@@ -10,6 +10,11 @@ struct RuntimeSettings: Sendable, CustomStringConvertible {
     let output: OutputFormat
     let logFormat: LineLogHandler.Format
     let logLevel: Logger.Level
+    let policy: PlanPolicy
+    let unregisterTimeout: Duration
+    let asteriskTimeout: Duration
+
+    var asteriskConfigured: Bool { resolver.value(.ariURL) != nil || resolver.value(.amiHost) != nil }
 
     enum OutputFormat: String, Sendable { case text, json }
 
@@ -20,6 +25,34 @@ struct RuntimeSettings: Sendable, CustomStringConvertible {
         output = try Self.choice(.output, resolver)
         logFormat = try Self.choice(.logFormat, resolver)
         logLevel = try Self.choice(.logLevel, resolver)
+        policy = PlanPolicy(maxDeletes: try Self.count(.maxDeletes, resolver), allowMassDelete: try Self.boolean(.allowMassDelete, resolver))
+        unregisterTimeout = try Self.duration(.unregisterTimeout, resolver)
+        asteriskTimeout = try Self.duration(.asteriskTimeout, resolver)
+    }
+
+    static func duration(_ setting: Setting, _ resolver: SettingsResolver) throws -> Duration {
+        let value = resolver.value(setting)!
+        guard let duration = DurationParser.parse(value) else {
+            throw UsageError("\(setting.environmentName) / --\(setting.flag): '\(value)' is not a duration (use 30, 30s, 500ms, 5m or 1h)")
+        }
+        return duration
+    }
+
+    static func count(_ setting: Setting, _ resolver: SettingsResolver) throws -> Int {
+        let value = resolver.value(setting)!
+        guard let number = Int(value), number >= 0 else {
+            throw UsageError("\(setting.environmentName) / --\(setting.flag): '\(value)' is not a whole number >= 0")
+        }
+        return number
+    }
+
+    static func boolean(_ setting: Setting, _ resolver: SettingsResolver) throws -> Bool {
+        let value = resolver.value(setting)!
+        switch value.lowercased() {
+        case "true", "yes", "1", "on": return true
+        case "false", "no", "0", "off": return false
+        default: throw UsageError("\(setting.environmentName) / --\(setting.flag): '\(value)' is not true or false")
+        }
     }
 
     /// The database a setting names, or a one-line error saying how to configure it.

@@ -5,6 +5,7 @@ enum Setting: String, CaseIterable, Sendable {
     case dograhDSN, araDSN, configTable, configFilename
     case ariURL, ariUsername, ariPassword
     case amiHost, amiPort, amiUsername, amiSecret
+    case ariApp, asteriskTimeout, unregisterTimeout, maxDeletes, allowMassDelete
     case output, logFormat, logLevel
 
     var flag: String {
@@ -20,6 +21,11 @@ enum Setting: String, CaseIterable, Sendable {
         case .amiPort: "ami-port"
         case .amiUsername: "ami-username"
         case .amiSecret: "ami-secret"
+        case .ariApp: "ari-app"
+        case .asteriskTimeout: "asterisk-timeout"
+        case .unregisterTimeout: "unregister-timeout"
+        case .maxDeletes: "max-deletes"
+        case .allowMassDelete: "allow-mass-delete"
         case .output: "output"
         case .logFormat: "log-format"
         case .logLevel: "log-level"
@@ -40,6 +46,11 @@ enum Setting: String, CaseIterable, Sendable {
         case .amiPort: "AMI_PORT"
         case .amiUsername: "AMI_USERNAME"
         case .amiSecret: "AMI_SECRET"
+        case .ariApp: "RECONCILERD_ARI_APP"
+        case .asteriskTimeout: "RECONCILERD_ASTERISK_TIMEOUT"
+        case .unregisterTimeout: "RECONCILERD_UNREGISTER_TIMEOUT"
+        case .maxDeletes: "RECONCILERD_MAX_DELETES"
+        case .allowMassDelete: "RECONCILERD_ALLOW_MASS_DELETE"
         case .output: "RECONCILERD_OUTPUT"
         case .logFormat: "RECONCILERD_LOG_FORMAT"
         case .logLevel: "RECONCILERD_LOG_LEVEL"
@@ -51,6 +62,11 @@ enum Setting: String, CaseIterable, Sendable {
         case .configTable: "ast_config"
         case .configFilename: "extensions_dograh.conf"
         case .amiPort: "5038"
+        case .ariApp: "reconcilerd"
+        case .asteriskTimeout: "5s"
+        case .unregisterTimeout: "10s"
+        case .maxDeletes: "10"
+        case .allowMassDelete: "false"
         case .output: "text"
         case .logFormat: "logfmt"
         case .logLevel: "info"
@@ -75,6 +91,11 @@ enum Setting: String, CaseIterable, Sendable {
         case .amiPort: "AMI port."
         case .amiUsername: "AMI user (read/write: system,reporting)."
         case .amiSecret: "AMI secret; prefer the environment or the config file."
+        case .ariApp: "ARI application name for the events WebSocket."
+        case .asteriskTimeout: "Timeout of each ARI request and AMI action (an unreachable Asterisk costs at most this per call)."
+        case .unregisterTimeout: "How long deprovisioning waits for Asterisk to drop a registration before deleting its auth (30, 30s, 5m)."
+        case .maxDeletes: "Most trunks one cycle may remove (prune budget; also refuses removing over half of more than two owned trunks)."
+        case .allowMassDelete: "true lifts the prune budget for this run."
         case .output: "Plan output: text or json."
         case .logFormat: "Log lines: logfmt or json."
         case .logLevel: "Log level: trace, debug, info, notice, warning, error, critical."

@@ -38,10 +38,17 @@ public struct ARAStore: Sendable {
     /// INSERT, one UPDATE and one DELETE statement, whatever the number of rows. Applying
     /// the same steps twice changes nothing the second time; the report counts the rows
     /// each statement actually touched.
-    public func apply(_ steps: [PlanStep]) async throws -> ApplyReport {
+    ///
+    /// With `leaderPID`, the transaction first checks that this backend still holds the
+    /// leader lock and rolls back with `ARAError.notLeader` if not.
+    public func apply(_ steps: [PlanStep], leaderPID: Int32? = nil) async throws -> ApplyReport {
         guard !steps.isEmpty else { return ApplyReport() }
         let tables = self.tables
         return try await connection.transaction { connection throws in
+            if let leaderPID {
+                let held = try connection.query(LeaderLock.isHeldQuery(pid: leaderPID)).scalar()
+                guard held == "t" else { throw ARAError.notLeader }
+            }
             var report = ApplyReport()
             var creates: [ARATable: [Row]] = [:], updates: [ARATable: [Row]] = [:], deletes: [ARATable: [Row]] = [:]
             for step in steps {

@@ -51,13 +51,64 @@ struct TableSQL: Sendable {
     }
 
     /// The rows as the JSON array `json_populate_recordset` reads.
+    ///
+    /// Written straight into one preallocated string, byte for byte what
+    /// `JSONValue.serialized()` gives for the same array of objects, without building a
+    /// `JSONValue` tree per row first (at 10,000 trunks that tree was a third of a
+    /// converge's CPU time and tens of MB of short-lived allocations).
     func payload(_ rows: [Row]) -> String {
-        JSONValue.array(rows.map { row in
-            var members: [(String, JSONValue)] = filename.map { [("filename", .string($0))] } ?? []
-            members += zip(keyColumns, row.key.parts).map { ($0, .string($1)) }
-            members += zip(table.managedColumns, row.values).map { ($0, .optional($1)) }
-            return .object(members)
-        }).serialized()
+        let keyColumns = keyColumns, managedColumns = table.managedColumns
+        // `{"filename":"...","id":` and `,"col":` are the same for every row.
+        var head = "{"
+        if let filename {
+            head += "\"filename\":"
+            Self.appendJSONString(filename, to: &head)
+            head += ","
+        }
+        let keyLabels = keyColumns.enumerated().map { index, column in (index == 0 ? "" : ",") + "\"\(column)\":" }
+        let valueLabels = managedColumns.map { ",\"\($0)\":" }
+        var out = ""
+        out.reserveCapacity(2 + rows.count * (head.utf8.count + 64 + 24 * (keyColumns.count + managedColumns.count)))
+        out += "["
+        for (index, row) in rows.enumerated() {
+            if index > 0 { out += "," }
+            out += head
+            for (label, part) in zip(keyLabels, row.key.parts) {
+                out += label
+                Self.appendJSONString(part, to: &out)
+            }
+            for (label, value) in zip(valueLabels, row.values) {
+                out += label
+                if let value { Self.appendJSONString(value, to: &out) } else { out += "null" }
+            }
+            out += "}"
+        }
+        out += "]"
+        return out
+    }
+
+    /// A JSON string literal, escaped exactly as `JSONValue` does; values that need no
+    /// escaping (nearly all) are copied in one piece.
+    static func appendJSONString(_ value: String, to out: inout String) {
+        out += "\""
+        if !value.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
+            out += value
+        } else {
+            for scalar in value.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case let s where s.value < 0x20:
+                    let hex = String(s.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
     }
 
     func row(from values: [String?]) -> Row? {

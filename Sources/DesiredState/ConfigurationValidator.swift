@@ -5,7 +5,8 @@ import Reconciler
 public enum ConfigurationValidator {
     public static let defaultTransport = "transport-udp"
 
-    public static func snapshot(_ records: [ConfigurationRecord]) -> DesiredSnapshot {
+    /// `bridge` (from `--ari-endpoint-match`) leaves out configurations of other bridges.
+    public static func snapshot(_ records: [ConfigurationRecord], bridge: BridgeSelector? = nil) -> DesiredSnapshot {
         var trunks: [Trunk] = []
         var skipped: [SkippedConfiguration] = []
         var owners: [String: ConfigurationRef] = [:]
@@ -17,6 +18,8 @@ public enum ConfigurationValidator {
                 skipped.append(SkippedConfiguration(configuration: record.ref, reason: .invalid(error)))
             case .success(let trunk) where record.inactive:
                 skipped.append(SkippedConfiguration(configuration: record.ref, reason: .inactive(endpointID: trunk.endpointID)))
+            case .success(let trunk) where bridge.map({ !$0.matches(ariEndpoint: trunk.ariEndpoint) }) ?? false:
+                skipped.append(SkippedConfiguration(configuration: record.ref, reason: .notForThisBridge(endpointID: trunk.endpointID)))
             case .success(let trunk):
                 if let owner = owners[trunk.endpointID] {
                     let error = ConfigurationError(

@@ -4,8 +4,12 @@ import Reconciler
 /// Reads the desired state from Dograh's database: every `three_cx` configuration.
 public struct DograhReader: Sendable {
     public let connection: PGConnection
+    public let bridge: BridgeSelector?
 
-    public init(connection: PGConnection) { self.connection = connection }
+    public init(connection: PGConnection, bridge: BridgeSelector? = nil) {
+        self.connection = connection
+        self.bridge = bridge
+    }
 
     public func records() async throws(PGError) -> [ConfigurationRecord] {
         let result = try await connection.query("""
@@ -24,7 +28,7 @@ public struct DograhReader: Sendable {
     }
 
     public func snapshot() async throws(PGError) -> DesiredSnapshot {
-        ConfigurationValidator.snapshot(try await records())
+        ConfigurationValidator.snapshot(try await records(), bridge: bridge)
     }
 
     /// A cheap fingerprint of the three_cx rows (count, newest update, id sum) to skip a

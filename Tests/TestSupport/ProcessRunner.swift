@@ -43,3 +43,67 @@ public enum ReconcilerdProcess {
         }
     }
 }
+
+/// A `reconcilerd` daemon started in the background, with its stderr collected line by line.
+public final class RunningReconcilerd: @unchecked Sendable {
+    private let process: Process
+    private let lock = NSLock()
+    private var buffer = ""
+
+    public init(_ arguments: [String], environment: [String: String]) throws {
+        process = Process()
+        process.executableURL = ReconcilerdProcess.binary
+        process.arguments = arguments
+        process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"].merging(environment) { $1 }
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        err.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.lock()
+            self.buffer += String(decoding: data, as: UTF8.self)
+            self.lock.unlock()
+        }
+        try process.run()
+    }
+
+    public var output: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return buffer
+    }
+
+    public var lines: [Substring] { output.split(separator: "\n") }
+
+    public func count(_ fragment: String) -> Int { lines.filter { $0.contains(fragment) }.count }
+
+    /// Polls until `condition` holds or `timeout` passes.
+    public func waitFor(timeout: Duration = .seconds(15), _ condition: () async throws -> Bool) async rethrows -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+    public var isRunning: Bool { process.isRunning }
+
+    public func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// Sends SIGTERM and waits for the exit status (SIGKILL after `timeout`).
+    public func stop(timeout: Duration = .seconds(15)) async -> Int32 {
+        if process.isRunning { signal(SIGTERM) }
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning { signal(SIGKILL) }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}

@@ -161,12 +161,22 @@ struct ExampleConfigTests {
         }
     }
 
-    @Test("each setting's flag sets that setting")
-    func flagsMapToSettings() throws {
-        let arguments = Setting.allCases.flatMap { ["--\($0.flag)", "value-of-\($0.rawValue)"] }
-        let options = try CommonOptions.parse(arguments)
-        let expected = Dictionary(uniqueKeysWithValues: Setting.allCases.map { ($0, "value-of-\($0.rawValue)") })
-        #expect(options.flagValues == expected, "CommonOptions.flagValues must map every --flag to its own Setting")
+    @Test("each setting's --flag is an option that sets exactly that setting")
+    func flagsMapToSettings() {
+        for setting in Setting.allCases {
+            let value = "value-of-\(setting.rawValue)"
+            let withValue = Result { try CommonOptions.parse(["--\(setting.flag)", value]) }
+            if case .success(let options) = withValue {
+                #expect(options.flagValues == [setting: value],
+                        "--\(setting.flag) must set Setting.\(setting.rawValue) (and nothing else) in CommonOptions.flagValues; got \(options.flagValues)")
+            } else if let options = try? CommonOptions.parse(["--\(setting.flag)"]) {
+                // A flag without a value (e.g. --allow-mass-delete): it must set this setting alone.
+                #expect(Set(options.flagValues.keys) == [setting],
+                        "--\(setting.flag) must set Setting.\(setting.rawValue) (and nothing else) in CommonOptions.flagValues; got \(options.flagValues)")
+            } else if case .failure(let error) = withValue {
+                Issue.record("--\(setting.flag) (Setting.\(setting.rawValue)) is not accepted by CommonOptions: add an @Option or @Flag for it and its flagValues entry (\(CommonOptions.message(for: error)))")
+            }
+        }
     }
 
     /// `--name` as a whole option, not as the prefix of a longer one (`--config` vs `--config-table`).

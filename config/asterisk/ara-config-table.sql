@@ -1,9 +1,10 @@
 -- The static-realtime config table that holds the dialplan context definitions
 -- (extconfig.conf: extensions_dograh.conf => pgsql,general,ast_config).
 --
--- Asterisk's alembic scripts (contrib/ast-db-manage) create the ps_* tables and
--- extensions; they do not create this table. Run this once, as the owner of the ARA
--- database, before ara-grants.sql:
+-- Asterisk's alembic scripts (contrib/ast-db-manage, or the generated
+-- contrib/realtime/postgresql/postgresql_config.sql) create the ps_* tables and
+-- extensions; this table is added here, only if it does not exist yet. Run this once, as
+-- the owner of the ARA database, before ara-grants.sql:
 --
 --   psql -v ON_ERROR_STOP=1 -d asterisk -f ara-config-table.sql
 --

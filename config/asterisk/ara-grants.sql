@@ -48,6 +48,13 @@ SELECT to_regclass('ps_endpoints') IS NOT NULL AS is_ara,
            pg_get_serial_sequence(:'config_table', 'id') AS config_seq
     \gset
     GRANT USAGE ON SEQUENCE :extensions_seq, :config_seq TO :"role";
+    -- reconcilerd's own status table, once `reconcilerd migrate` has created it (daemon
+    -- mode; migrate grants this itself to a role named reconcilerd).
+    SELECT to_regclass('reconcilerd_status') IS NOT NULL AS has_status
+    \gset
+    \if :has_status
+        GRANT SELECT, INSERT, UPDATE, DELETE ON reconcilerd_status TO :"role";
+    \endif
     \if :{?asterisk_role}
         \echo ARA database: SELECT for role :asterisk_role
         GRANT SELECT

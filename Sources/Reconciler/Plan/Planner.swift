@@ -16,33 +16,53 @@ public enum Planner {
         live view: LiveView = .notConfigured, policy: PlanPolicy = PlanPolicy()
     ) -> Plan {
         let live = view.state
-        var desiredRows: [RowKey: Row] = [:]
-        for trunk in desired.trunks {
-            for row in TrunkRows.rows(for: trunk, names: names) { desiredRows[row.key] = row }
-        }
+        // The desired rows in one flat array with a single index by key (a key produced
+        // twice keeps its last row). Each actual row costs one lookup in that index; only
+        // rows nobody asks for go into a second, usually tiny, dictionary. At 10,000 trunks
+        // (~90,000 rows) this halves the hashing of the former two-dictionary diff.
+        var desiredRows: [Row] = []
+        desiredRows.reserveCapacity(desired.trunks.count * 10)
+        for trunk in desired.trunks { desiredRows += TrunkRows.rows(for: trunk, names: names) }
+        var desiredIndex: [RowKey: Int] = [:]
+        desiredIndex.reserveCapacity(desiredRows.count)
+        for (index, row) in desiredRows.enumerated() { desiredIndex[row.key] = index }
         let desiredIDs = Set(desired.trunks.map(\.endpointID))
         let held = Set(desired.skipped.compactMap(\.heldEndpointID)).subtracting(desiredIDs)
 
-        var actualRows: [RowKey: Row] = [:]
-        actualRows.reserveCapacity(actual.count)
+        // matched[i]: position in `actual` of the (last) row with desiredRows[i]'s key.
+        var matched = [Int](repeating: -1, count: desiredRows.count)
+        var unwanted: [RowKey: Int] = [:]
         var ownedIDs: Set<String> = []
         var registrationRows: Set<String> = []
-        for row in actual where Ownership.owns(row.key) {
-            ownedIDs.insert(row.key.endpointID)
-            if row.table == .psRegistrations { registrationRows.insert(row.key.endpointID) }
-            if !held.contains(row.key.endpointID) { actualRows[row.key] = row }
+        var lastOwnedID: String?
+        for (position, row) in actual.enumerated() where Ownership.owns(row.key) {
+            let id = row.key.endpointID
+            // Rows arrive grouped by trunk: skip the set insert while the id repeats.
+            if id != lastOwnedID {
+                ownedIDs.insert(id)
+                lastOwnedID = id
+            }
+            if row.table == .psRegistrations { registrationRows.insert(id) }
+            if !held.isEmpty && held.contains(id) { continue }
+            if let index = desiredIndex[row.key] {
+                matched[index] = position
+            } else {
+                unwanted[row.key] = position
+            }
         }
 
         var steps: [PlanStep] = []
-        for (key, row) in desiredRows {
-            if let existing = actualRows[key] {
+        for index in desiredIndex.values {
+            let row = desiredRows[index]
+            if matched[index] >= 0 {
+                let existing = actual[matched[index]]
                 if RowComparison.differ(existing, row) { steps.append(.update(from: existing, to: row)) }
             } else {
                 steps.append(.create(row))
             }
         }
-        for (key, row) in actualRows where desiredRows[key] == nil {
-            steps.append(.delete(row))
+        for position in unwanted.values {
+            steps.append(.delete(actual[position]))
         }
 
         var gate = Gate(steps: steps)
@@ -95,19 +115,83 @@ public enum Planner {
 
     /// Creates and updates parents first (table order, then key); deletes children first.
     static func order(_ steps: [PlanStep]) -> [PlanStep] {
-        let upserts = steps.filter { $0.verb != .delete }.sorted { $0.key < $1.key }
-        let deletes = steps.filter { $0.verb == .delete }.sorted { lhs, rhs in
-            lhs.key.table != rhs.key.table ? lhs.key.table > rhs.key.table : lhs.key < rhs.key
+        let keys = SortKeys(steps.map(\.key))
+        var upserts: [Int] = [], deletes: [Int] = []
+        upserts.reserveCapacity(steps.count)
+        for (index, step) in steps.enumerated() {
+            if step.verb == .delete { deletes.append(index) } else { upserts.append(index) }
         }
-        return upserts + deletes
+        upserts.sort { keys.precedes($0, $1) }
+        deletes.sort { lhs, rhs in
+            keys.table(lhs) != keys.table(rhs) ? keys.table(lhs) > keys.table(rhs) : keys.precedes(lhs, rhs)
+        }
+        var ordered: [PlanStep] = []
+        ordered.reserveCapacity(steps.count)
+        for index in upserts { ordered.append(steps[index]) }
+        for index in deletes { ordered.append(steps[index]) }
+        return ordered
+    }
+
+    /// `RowKey`'s order (table, then parts lexicographically by `String <`) for sorting
+    /// indices without reference counting in the comparisons. Each key's parts are laid
+    /// out once as bytes, each part followed by a 0 byte; for ASCII parts without NUL,
+    /// `String <` is byte order and the 0 byte sorts a part before its extensions, so
+    /// comparing those bytes is comparing the keys. Any other key is compared as a RowKey.
+    private struct SortKeys {
+        let keys: [RowKey]
+        private var bytes: [UInt8] = []
+        private var spans: [(start: Int, count: Int, table: Int, plain: Bool)] = []
+
+        init(_ keys: [RowKey]) {
+            self.keys = keys
+            spans.reserveCapacity(keys.count)
+            bytes.reserveCapacity(keys.count * 40)
+            for key in keys {
+                let start = bytes.count
+                var plain = true
+                for part in key.parts {
+                    for byte in part.utf8 {
+                        if byte == 0 || byte >= 0x80 { plain = false }
+                        bytes.append(byte)
+                    }
+                    bytes.append(0)
+                }
+                spans.append((start, bytes.count - start, key.table.rawValue, plain))
+            }
+        }
+
+        func table(_ index: Int) -> Int { spans[index].table }
+
+        func precedes(_ lhs: Int, _ rhs: Int) -> Bool {
+            let a = spans[lhs], b = spans[rhs]
+            if a.table != b.table { return a.table < b.table }
+            guard a.plain && b.plain else { return keys[lhs] < keys[rhs] }
+            return bytes.withUnsafeBufferPointer { buffer in
+                for offset in 0..<min(a.count, b.count) {
+                    let x = buffer[a.start + offset], y = buffer[b.start + offset]
+                    if x != y { return x < y }
+                }
+                return a.count < b.count
+            }
+        }
     }
 
     private static func outcomes(desired: DesiredSnapshot, steps: [PlanStep], desiredIDs: Set<String>, live: LiveState?) -> [ConfigurationOutcome] {
         func registration(_ id: String?) -> RegistrationStatus? { id.flatMap { live?.registrations[$0] } }
+        // Test vectors depend only on the routes, and most trunks share a handful of strip
+        // prefixes: computed once per distinct route list, not once per trunk.
+        var vectors: [[DialRoute]: [DialTestVector]] = [:]
         var outcomes: [ConfigurationOutcome] = desired.trunks.map { trunk in
-            ConfigurationOutcome(configuration: trunk.configuration, endpointID: trunk.endpointID, state: .desired,
-                                 stripPrefix: trunk.stripPrefix, dialTestVectors: StripPrefix.testVectors(for: trunk.dialRoutes),
-                                 registration: registration(trunk.endpointID))
+            let dialTestVectors: [DialTestVector]
+            if let known = vectors[trunk.dialRoutes] {
+                dialTestVectors = known
+            } else {
+                dialTestVectors = StripPrefix.testVectors(for: trunk.dialRoutes)
+                vectors[trunk.dialRoutes] = dialTestVectors
+            }
+            return ConfigurationOutcome(configuration: trunk.configuration, endpointID: trunk.endpointID, state: .desired,
+                                        stripPrefix: trunk.stripPrefix, dialTestVectors: dialTestVectors,
+                                        registration: registration(trunk.endpointID))
         }
         var claimed = desiredIDs
         for skipped in desired.skipped {

@@ -17,9 +17,13 @@ enum RowComparison {
 
     static func differ(_ actual: Row, _ desired: Row) -> Bool {
         let table = desired.table
-        for index in desired.values.indices {
+        let old = actual.values, new = desired.values
+        for index in new.indices {
+            // Equal text (NULL counting as '') is the common case: decided without looking
+            // up the column (`managedColumns` builds an array on every access).
+            if (old[index] ?? "") == (new[index] ?? "") { continue }
             let column = table.managedColumns[index]
-            if !equivalent(actual.values[index], desired.values[index], boolean: table.isBoolean(column)) { return true }
+            if !equivalent(old[index], new[index], boolean: table.isBoolean(column)) { return true }
         }
         return false
     }

@@ -60,7 +60,7 @@ public enum PlanJSON {
         return .object(members)
     }
 
-    static func stateName(_ state: ConfigurationOutcome.State) -> String {
+    public static func stateName(_ state: ConfigurationOutcome.State) -> String {
         switch state {
         case .desired: "desired"
         case .inactive: "inactive"

@@ -17,6 +17,14 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .customLong("ami-port"), help: settingHelp(.amiPort)) var amiPort: String?
     @Option(name: .customLong("ami-username"), help: settingHelp(.amiUsername)) var amiUsername: String?
     @Option(name: .customLong("ami-secret"), help: settingHelp(.amiSecret)) var amiSecret: String?
+    @Option(name: .customLong("interval"), help: settingHelp(.interval)) var interval: String?
+    @Option(name: .customLong("resync"), help: settingHelp(.resync)) var resync: String?
+    @Option(name: .customLong("realert"), help: settingHelp(.realert)) var realert: String?
+    @Option(name: .customLong("mode"), help: settingHelp(.mode)) var mode: String?
+    @Option(name: .customLong("listen"), help: settingHelp(.listen)) var listen: String?
+    @Option(name: .customLong("ari-endpoint-match"), help: settingHelp(.ariEndpointMatch)) var ariEndpointMatch: String?
+    @Option(name: .customLong("max-hold"), help: settingHelp(.maxHold)) var maxHold: String?
+    @Option(name: .customLong("registration-grace"), help: settingHelp(.registrationGrace)) var registrationGrace: String?
     @Option(name: .customLong("ari-app"), help: settingHelp(.ariApp)) var ariApp: String?
     @Option(name: .customLong("asterisk-timeout"), help: settingHelp(.asteriskTimeout)) var asteriskTimeout: String?
     @Option(name: .customLong("unregister-timeout"), help: settingHelp(.unregisterTimeout)) var unregisterTimeout: String?
@@ -32,6 +40,8 @@ struct CommonOptions: ParsableArguments {
             (.dograhDSN, dograhDSN), (.araDSN, araDSN), (.configTable, configTable), (.configFilename, configFilename),
             (.ariURL, ariURL), (.ariUsername, ariUsername), (.ariPassword, ariPassword),
             (.amiHost, amiHost), (.amiPort, amiPort), (.amiUsername, amiUsername), (.amiSecret, amiSecret),
+            (.interval, interval), (.resync, resync), (.realert, realert), (.mode, mode), (.listen, listen),
+            (.ariEndpointMatch, ariEndpointMatch), (.maxHold, maxHold), (.registrationGrace, registrationGrace),
             (.ariApp, ariApp), (.asteriskTimeout, asteriskTimeout), (.unregisterTimeout, unregisterTimeout), (.maxDeletes, maxDeletes),
             (.allowMassDelete, allowMassDelete ? "true" : nil),
             (.output, output), (.logFormat, logFormat), (.logLevel, logLevel),

@@ -108,7 +108,7 @@ enum Wiring {
         let asterisk = try AsteriskSide.make(settings, logger: logger)
         let dograh = try await PGConnection.connect(dograhTarget)
         let ara = try await PGConnection.connect(araTarget)
-        return Cycle(dograh: DograhReader(connection: dograh), ara: try ARAStore(connection: ara, names: settings.names),
+        return Cycle(dograh: DograhReader(connection: dograh, bridge: settings.bridge), ara: try ARAStore(connection: ara, names: settings.names),
                      asterisk: asterisk, policy: settings.policy, logger: logger)
     }
 }

@@ -15,9 +15,14 @@ struct Reconcilerd: AsyncParsableCommand {
 
             Settings come from flags, then the environment, then the config file (--config), then defaults.
 
-            Exit codes with --once: 0 in sync (or applied), 2 changes pending (dry run), 1 error.
+            Without --once, reconcilerd runs as a daemon: it polls Dograh every --interval, runs a full \
+            diff at least every --resync and on Asterisk events, applies (or only reports, --mode observe), \
+            logs drift alerts and serves /metrics, /healthz and /readyz on --listen.
+
+            Exit codes with --once: 0 in sync (or applied), 2 changes pending (dry run), 1 error; 64 usage error.
             """,
-        version: "0.1.0"
+        version: "0.1.0",
+        subcommands: [MigrateCommand.self, StatusCommand.self, DoctorCommand.self]
     )
 
     @OptionGroup var options: CommonOptions
@@ -46,7 +51,12 @@ struct Reconcilerd: AsyncParsableCommand {
         }
         let logger = LoggingBootstrap.make(settings)
         guard once else {
-            Self.fail(UsageError("daemon mode is not available yet: run with --once (dry run) or --once --apply"))
+            do {
+                try await Daemon(settings: settings, logger: logger).run()
+                return
+            } catch {
+                Self.fail(error)
+            }
         }
         let code = await OnceRun(settings: settings, apply: apply, printStats: stats, logger: logger).run()
         throw ExitCode(code)

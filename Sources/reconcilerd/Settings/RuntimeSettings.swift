@@ -1,4 +1,5 @@
 import Foundation
+import DesiredState
 import Logging
 import PGClient
 import Reconciler
@@ -13,6 +14,17 @@ struct RuntimeSettings: Sendable, CustomStringConvertible {
     let policy: PlanPolicy
     let unregisterTimeout: Duration
     let asteriskTimeout: Duration
+    let interval: Duration
+    let resync: Duration
+    let realert: Duration
+    let maxHold: Duration
+    let registrationGrace: Duration
+    let mode: Mode
+    /// nil: no HTTP endpoint.
+    let listen: (host: String, port: Int)?
+    let bridge: BridgeSelector?
+
+    enum Mode: String, Sendable { case heal, observe }
 
     var asteriskConfigured: Bool { resolver.value(.ariURL) != nil || resolver.value(.amiHost) != nil }
 
@@ -28,6 +40,22 @@ struct RuntimeSettings: Sendable, CustomStringConvertible {
         policy = PlanPolicy(maxDeletes: try Self.count(.maxDeletes, resolver), allowMassDelete: try Self.boolean(.allowMassDelete, resolver))
         unregisterTimeout = try Self.duration(.unregisterTimeout, resolver)
         asteriskTimeout = try Self.duration(.asteriskTimeout, resolver)
+        interval = try Self.duration(.interval, resolver)
+        resync = try Self.duration(.resync, resolver)
+        realert = try Self.duration(.realert, resolver)
+        maxHold = try Self.duration(.maxHold, resolver)
+        registrationGrace = try Self.duration(.registrationGrace, resolver)
+        mode = try Self.choice(.mode, resolver)
+        guard interval > .zero else { throw UsageError("RECONCILERD_INTERVAL / --interval must be more than 0") }
+        listen = try Self.address(resolver.value(.listen) ?? "")
+        if let match = resolver.value(.ariEndpointMatch) {
+            guard let selector = BridgeSelector(match) else {
+                throw UsageError("RECONCILERD_ARI_ENDPOINT_MATCH / --ari-endpoint-match: '\(match)' is not host or host:port")
+            }
+            bridge = selector
+        } else {
+            bridge = nil
+        }
     }
 
     static func duration(_ setting: Setting, _ resolver: SettingsResolver) throws -> Duration {
@@ -36,6 +64,14 @@ struct RuntimeSettings: Sendable, CustomStringConvertible {
             throw UsageError("\(setting.environmentName) / --\(setting.flag): '\(value)' is not a duration (use 30, 30s, 500ms, 5m or 1h)")
         }
         return duration
+    }
+
+    static func address(_ value: String) throws -> (host: String, port: Int)? {
+        guard !value.isEmpty else { return nil }
+        guard let colon = value.lastIndex(of: ":"), let port = Int(value[value.index(after: colon)...]), (0...65535).contains(port) else {
+            throw UsageError("RECONCILERD_LISTEN / --listen: '\(value)' is not host:port (e.g. 127.0.0.1:9469)")
+        }
+        return (String(value[..<colon]), port)
     }
 
     static func count(_ setting: Setting, _ resolver: SettingsResolver) throws -> Int {

@@ -6,6 +6,7 @@ enum Setting: String, CaseIterable, Sendable {
     case ariURL, ariUsername, ariPassword
     case amiHost, amiPort, amiUsername, amiSecret
     case ariApp, asteriskTimeout, unregisterTimeout, maxDeletes, allowMassDelete
+    case interval, resync, realert, mode, listen, ariEndpointMatch, maxHold, registrationGrace
     case output, logFormat, logLevel
 
     var flag: String {
@@ -21,6 +22,14 @@ enum Setting: String, CaseIterable, Sendable {
         case .amiPort: "ami-port"
         case .amiUsername: "ami-username"
         case .amiSecret: "ami-secret"
+        case .interval: "interval"
+        case .resync: "resync"
+        case .realert: "realert"
+        case .mode: "mode"
+        case .listen: "listen"
+        case .ariEndpointMatch: "ari-endpoint-match"
+        case .maxHold: "max-hold"
+        case .registrationGrace: "registration-grace"
         case .ariApp: "ari-app"
         case .asteriskTimeout: "asterisk-timeout"
         case .unregisterTimeout: "unregister-timeout"
@@ -46,6 +55,14 @@ enum Setting: String, CaseIterable, Sendable {
         case .amiPort: "AMI_PORT"
         case .amiUsername: "AMI_USERNAME"
         case .amiSecret: "AMI_SECRET"
+        case .interval: "RECONCILERD_INTERVAL"
+        case .resync: "RECONCILERD_RESYNC"
+        case .realert: "RECONCILERD_REALERT"
+        case .mode: "RECONCILERD_MODE"
+        case .listen: "RECONCILERD_LISTEN"
+        case .ariEndpointMatch: "RECONCILERD_ARI_ENDPOINT_MATCH"
+        case .maxHold: "RECONCILERD_MAX_HOLD"
+        case .registrationGrace: "RECONCILERD_REGISTRATION_GRACE"
         case .ariApp: "RECONCILERD_ARI_APP"
         case .asteriskTimeout: "RECONCILERD_ASTERISK_TIMEOUT"
         case .unregisterTimeout: "RECONCILERD_UNREGISTER_TIMEOUT"
@@ -62,6 +79,14 @@ enum Setting: String, CaseIterable, Sendable {
         case .configTable: "ast_config"
         case .configFilename: "extensions_dograh.conf"
         case .amiPort: "5038"
+        case .interval: "5s"
+        case .resync: "5m"
+        case .realert: "15m"
+        case .mode: "heal"
+        case .listen: "127.0.0.1:9469"
+        case .maxHold: "10m"
+        case .registrationGrace: "2m"
+        case .ariEndpointMatch: nil
         case .ariApp: "reconcilerd"
         case .asteriskTimeout: "5s"
         case .unregisterTimeout: "10s"
@@ -91,6 +116,14 @@ enum Setting: String, CaseIterable, Sendable {
         case .amiPort: "AMI port."
         case .amiUsername: "AMI user (read/write: system,reporting)."
         case .amiSecret: "AMI secret; prefer the environment or the config file."
+        case .interval: "Daemon: how often to check Dograh for changes (a cheap count/updated_at check; the full diff runs only on change)."
+        case .resync: "Daemon: full diff at least this often even when nothing seems changed (catches hand edits)."
+        case .realert: "Daemon: a drift that persists is logged again at most this often."
+        case .mode: "Daemon: heal (apply the plan) or observe (report drift, write nothing)."
+        case .listen: "Daemon: address of /metrics, /healthz and /readyz (host:port; empty disables)."
+        case .ariEndpointMatch: "Only configurations whose ari_endpoint has this host (or host:port); others are 'not for this bridge'. Default: all."
+        case .maxHold: "Longest a change is held back while its trunk has calls up."
+        case .registrationGrace: "How long a trunk may stay Rejected or Unregistered before registration.failed is logged."
         case .ariApp: "ARI application name for the events WebSocket."
         case .asteriskTimeout: "Timeout of each ARI request and AMI action (an unreachable Asterisk costs at most this per call)."
         case .unregisterTimeout: "How long deprovisioning waits for Asterisk to drop a registration before deleting its auth (30, 30s, 5m)."

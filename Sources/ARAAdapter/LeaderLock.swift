@@ -1,0 +1,55 @@
+import PGClient
+
+/// One active writer per ARA database: a session-level advisory lock held by a dedicated
+/// connection. Losing that connection (crash, network, terminated backend) frees the
+/// lock, and a standby takes over on its next attempt.
+public actor LeaderLock {
+    /// Two int4 keys, so that the lock shows in pg_locks as classid/objid.
+    public static let keys: (Int32, Int32) = (0x7265_636F, 0x6E63_6C64)  // "reco" "ncld"
+
+    private let target: ConnectionString
+    private var session: PGConnection?
+    private var backendPID: Int32?
+
+    public init(target: ConnectionString) { self.target = target }
+
+    /// Whether this process holds the lock now; tries to take it when it does not.
+    public func ensure() async -> Bool {
+        if let session, let pid = backendPID {
+            // A dead session lost the lock with it.
+            if (try? await session.query("SELECT 1")) != nil { return true }
+            _ = pid
+            self.session = nil
+            backendPID = nil
+        }
+        do {
+            let connection = try await PGConnection.connect(target, applicationName: "reconcilerd-leader")
+            let acquired = try await connection.query("SELECT pg_try_advisory_lock(\(Int(Self.keys.0))::int4, \(Int(Self.keys.1))::int4)").scalar()
+            guard acquired == "t" else { return false }
+            session = connection
+            backendPID = await connection.backendPID()
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// The lock-holding backend, for the in-transaction check of `ARAStore.apply`.
+    public var holderPID: Int32? { backendPID }
+
+    /// Releases the lock (graceful shutdown); closing the session frees it.
+    public func release() async {
+        if let session { _ = try? await session.query("SELECT pg_advisory_unlock_all()") }
+        session = nil
+        backendPID = nil
+    }
+
+    /// SQL that is true only while `pid` holds the lock.
+    static func isHeldQuery(pid: Int32) -> SQLQuery {
+        """
+        SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
+            AND classid::bigint = \(Int(UInt32(bitPattern: keys.0))) AND objid::bigint = \(Int(UInt32(bitPattern: keys.1)))
+            AND objsubid = 2 AND pid = \(Int(pid)))
+        """
+    }
+}

@@ -1,0 +1,40 @@
+import ARAAdapter
+import Logging
+import PGClient
+import ServiceLifecycle
+
+/// `reconcilerd` without `--once`: the control loop, Asterisk events and the HTTP
+/// endpoint as one ServiceGroup; SIGTERM/SIGINT shut it down gracefully.
+struct Daemon {
+    let settings: RuntimeSettings
+    let logger: Logger
+
+    func run() async throws {
+        let araTarget = try settings.connectionString(.araDSN, purpose: "ARA (Asterisk realtime)")
+        _ = try settings.connectionString(.dograhDSN, purpose: "Dograh")
+        let asterisk = try AsteriskSide.make(settings, logger: logger)
+        let stop = StopFlag()
+        let leader = LeaderLock(target: araTarget)
+        let settings = self.settings, logger = self.logger
+        let options = ControlLoop.Options(
+            interval: settings.interval, resync: settings.resync, realert: settings.realert,
+            registrationGrace: settings.registrationGrace, maxHold: settings.maxHold,
+            unregisterTimeout: settings.unregisterTimeout, mode: settings.mode)
+        let loop = ControlLoop(options: options, leader: leader, stop: stop, logger: logger,
+                               connect: { try await Wiring.cycle(settings, logger: logger) })
+
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let asterisk {
+            services.append(.init(service: AsteriskEventsService(asterisk: asterisk, stop: stop, logger: logger)))
+        }
+        // Last in the list, first to stop: the loop finishes its pass before the rest goes.
+        services.append(.init(service: ControlLoopService(loop: loop, stop: stop), successTerminationBehavior: .gracefullyShutdownGroup))
+        logger.info("reconcilerd started", metadata: [
+            "event": "daemon.started", "mode": "\(settings.mode.rawValue)", "interval": "\(settings.interval)",
+            "asterisk": "\(asterisk == nil ? "not configured" : "configured")",
+        ])
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))
+        try await group.run()
+    }
+}

@@ -22,14 +22,14 @@ public struct ARAStore: Sendable {
     public func readOwned() async throws(ARAError) -> [Row] {
         var rows: [Row] = []
         for sql in tables {
-            let result: PGRows
+            // Rows are built straight from the result, with no intermediate copy of it.
+            let result: [Row]
             do {
-                result = try await connection.query(sql.selectOwned)
+                result = try await connection.query(sql.selectOwned, mapping: { sql.row(from: $0) })
             } catch {
                 throw .read(table: sql.name.name, error)
             }
-            rows.reserveCapacity(rows.count + result.count)
-            rows += result.rows.compactMap(sql.row(from:))
+            if rows.isEmpty { rows = result } else { rows += result }
         }
         return rows
     }

@@ -78,6 +78,50 @@ public actor PGConnection {
         return try consume(result)
     }
 
+    /// Runs one parameterized statement and turns each result row into a `T` as it is read,
+    /// instead of copying the whole result into `PGRows` first (rows for which `transform`
+    /// returns nil are dropped). `transform` sees the row's values as `PGRows` would hold
+    /// them: text, nil for NULL. A value equal to the same column's value in the previous
+    /// row, or to an earlier column of the same row, is handed over as that same string,
+    /// sharing its storage instead of allocating another copy: reading ~90,000 ARA rows,
+    /// this keeps the peak memory and the allocations of a cycle down.
+    public func query<T: Sendable>(
+        _ query: SQLQuery, mapping transform: @Sendable ([String?]) -> T?
+    ) throws(PGError) -> [T] {
+        statementCount += 1
+        let result = query.binds.withCStringOptionals { values in
+            PQexecParams(connection, query.sql, Int32(query.binds.count), nil, values, nil, nil, 0)
+        }
+        return try consume(result) { result in
+            let columnCount = Int(PQnfields(result)), rowCount = PQntuples(result)
+            var values = [String?](repeating: nil, count: columnCount)
+            var mapped: [T] = []
+            mapped.reserveCapacity(Int(rowCount))
+            for row in 0..<rowCount {
+                for column in 0..<columnCount {
+                    let field = Int32(column)
+                    guard PQgetisnull(result, row, field) == 0, let bytes = PQgetvalue(result, row, field) else {
+                        values[column] = nil
+                        continue
+                    }
+                    let text = UnsafeRawBufferPointer(start: bytes, count: Int(PQgetlength(result, row, field)))
+                    values[column] = Self.reuse(values[column], for: text)
+                        ?? values[..<column].lazy.compactMap { Self.reuse($0, for: text) }.first
+                        ?? String(decoding: text, as: UTF8.self)
+                }
+                if let value = transform(values) { mapped.append(value) }
+            }
+            return mapped
+        }
+    }
+
+    /// `candidate` if its UTF-8 is exactly `text`.
+    private static func reuse(_ candidate: String?, for text: UnsafeRawBufferPointer) -> String? {
+        guard var candidate, candidate.utf8.count == text.count else { return nil }
+        let equal = candidate.withUTF8 { utf8 in text.count == 0 || memcmp(utf8.baseAddress!, text.baseAddress!, text.count) == 0 }
+        return equal ? candidate : nil
+    }
+
     /// Runs statements without parameters (BEGIN, COMMIT, several `;`-separated statements).
     @discardableResult
     public func execute(_ sql: String) throws(PGError) -> PGRows {
@@ -110,13 +154,18 @@ public actor PGConnection {
     public var isHealthy: Bool { PQstatus(connection) == CONNECTION_OK }
 
     private func consume(_ result: OpaquePointer?) throws(PGError) -> PGRows {
+        try consume(result) { Self.rows(of: $0) }
+    }
+
+    /// Checks the result (throwing the server's error), reads it with `read`, frees it.
+    private func consume<R>(_ result: OpaquePointer?, _ read: (OpaquePointer) -> R) throws(PGError) -> R {
         guard let result else {
             throw lostOrFailed(message: String(cString: PQerrorMessage(connection)))
         }
         defer { PQclear(result) }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
-            return Self.rows(of: result)
+            return read(result)
         default:
             if let state = PQresultErrorField(result, CLibPQ_DIAG_SQLSTATE) {
                 let message = PQresultErrorField(result, CLibPQ_DIAG_MESSAGE_PRIMARY).map { String(cString: $0) } ?? "error"

@@ -26,6 +26,7 @@ actor ControlLoop {
         let duration: Duration
         let plan: Plan?
         let applied: ApplyReport?
+        let findings: [Finding]
         let pendingActuations: Int
         let isLeader: Bool
     }
@@ -101,7 +102,7 @@ actor ControlLoop {
             let fingerprint = try await cycle.dograh.fingerprint()
             if !force, !followUp, pendingActuations.isEmpty, holdStart.isEmpty, fingerprint == lastFingerprint,
                let last = lastFullPass, clock.now - last < options.resync {
-                await onPass(PassReport(result: .skipped, duration: clock.now - begin, plan: nil, applied: nil,
+                await onPass(PassReport(result: .skipped, duration: clock.now - begin, plan: nil, applied: nil, findings: [],
                                         pendingActuations: pendingActuations.count, isLeader: await leader?.holderPID != nil))
                 return .skipped
             }
@@ -109,7 +110,8 @@ actor ControlLoop {
             let isLeader = options.mode == .heal ? await leader?.ensure() ?? true : false
             let observed = try await cycle.observe(holdExpired: expiredHolds())
             trackHolds(observed.plan)
-            alert(observed)
+            let findings = Findings.of(observed.plan, actual: observed.actual, names: cycle.ara.names)
+            alert(findings)
             var applied: ApplyReport?
             if isLeader {
                 applied = try await heal(observed, cycle: cycle)
@@ -122,7 +124,7 @@ actor ControlLoop {
             lastError = nil
             lastSuccess = Date()
             await onPass(PassReport(result: .success, duration: clock.now - begin, plan: observed.plan, applied: applied,
-                                    pendingActuations: pendingActuations.count, isLeader: isLeader))
+                                    findings: findings, pendingActuations: pendingActuations.count, isLeader: isLeader))
             return .success
         } catch {
             failures += 1
@@ -136,7 +138,7 @@ actor ControlLoop {
             }
             lastError = cause
             if Self.isConnectionProblem(error) { cycle = nil }
-            await onPass(PassReport(result: .error, duration: clock.now - begin, plan: nil, applied: nil,
+            await onPass(PassReport(result: .error, duration: clock.now - begin, plan: nil, applied: nil, findings: [],
                                     pendingActuations: pendingActuations.count, isLeader: await leader?.holderPID != nil))
             return .error
         }
@@ -174,9 +176,9 @@ actor ControlLoop {
         return report
     }
 
-    private func alert(_ observed: Cycle.Observed) {
+    private func alert(_ findings: [Finding]) {
         let now = clock.now - started
-        for emission in tracker.update(Findings.of(observed.plan, actual: observed.actual), now: now) {
+        for emission in tracker.update(findings, now: now) {
             switch emission {
             case .raised(let finding):
                 logger.warning("\(finding.message)", metadata: Self.metadata(finding.event, finding.fields))

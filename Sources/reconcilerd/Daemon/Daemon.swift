@@ -20,10 +20,18 @@ struct Daemon {
             interval: settings.interval, resync: settings.resync, realert: settings.realert,
             registrationGrace: settings.registrationGrace, maxHold: settings.maxHold,
             unregisterTimeout: settings.unregisterTimeout, mode: settings.mode)
+        let metrics = ReconcilerMetrics()
+        let reporter = MetricsReporter(metrics: metrics)
         let loop = ControlLoop(options: options, leader: leader, stop: stop, logger: logger,
-                               connect: { try await Wiring.cycle(settings, logger: logger) })
+                               connect: { try await Wiring.cycle(settings, logger: logger) },
+                               onPass: { reporter.record($0) })
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let listen = settings.listen {
+            let server = StatusHTTPServer(host: listen.host, port: listen.port,
+                                          routes: HealthRoutes.routes(metrics: metrics, interval: settings.interval), logger: logger)
+            services.append(.init(service: server))
+        }
         if let asterisk {
             services.append(.init(service: AsteriskEventsService(asterisk: asterisk, stop: stop, logger: logger)))
         }

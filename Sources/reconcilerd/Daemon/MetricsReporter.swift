@@ -1,0 +1,51 @@
+import ARAAdapter
+import Foundation
+import Reconciler
+
+/// Turns each pass report into metric values.
+struct MetricsReporter: Sendable {
+    let metrics: ReconcilerMetrics
+
+    func record(_ report: ControlLoop.PassReport) {
+        metrics.cycleFinished(result: ReconcilerMetrics.CycleResult(rawValue: report.result.rawValue)!, duration: report.duration)
+        metrics.setPendingActuations(report.pendingActuations)
+        metrics.setLeader(report.isLeader)
+        guard report.result == .success, let plan = report.plan else { return }
+        metrics.setLastSuccess(Date())
+        var drift: [String: Int] = [:]
+        for finding in report.findings {
+            switch finding.event {
+            case "drift.row": drift["row", default: 0] += 1
+            case "drift.unexpected": drift["unexpected", default: 0] += 1
+            case "drift.missing": drift["missing", default: 0] += 1
+            case "drift.asterisk_stale": drift["asterisk_stale", default: 0] += 1
+            case "config.invalid": drift["invalid_config", default: 0] += 1
+            default: break
+            }
+        }
+        metrics.setDrift(drift)
+        var trunks: [String: Int] = [:]
+        for outcome in plan.configurations where outcome.state == .desired {
+            let status = plan.asterisk == .observed ? (outcome.registration?.rawValue ?? RegistrationStatus.noState.rawValue) : "unknown"
+            trunks[status, default: 0] += 1
+        }
+        metrics.setTrunks(trunks)
+        var deferred: [String: Int] = [:]
+        for deferral in plan.deferred {
+            let reason = switch deferral.reason {
+            case .awaitingUnregistration: "awaiting_unregistration"
+            case .activeCalls: "active_calls"
+            case .pruneBudget: "prune_budget"
+            }
+            deferred[reason, default: 0] += deferral.steps.count
+        }
+        metrics.setDeferred(deferred)
+        if let applied = report.applied {
+            for table in ARATable.allCases {
+                for verb in PlanStep.Verb.allCases where applied.count(table, verb) > 0 {
+                    metrics.recordApply(table: table.fixedName ?? "config", verb: verb.rawValue, count: applied.count(table, verb))
+                }
+            }
+        }
+    }
+}

@@ -55,24 +55,27 @@ pg_create_databases dograh_template ara_template >/dev/null
 psql=$PG_BINDIR/psql
 apsql() { local db=$1; shift; "$psql" "$PG_ADMIN_URL/$db" -v ON_ERROR_STOP=1 -q -X "$@"; }
 results="$work/results.jsonl"
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 : > "$results"
 
 # reconcilerd and the baselines connect as the same DML-only role over TCP.
 role_url() { echo "postgresql://reconcilerd:$RECONCILERD_ROLE_PASSWORD@127.0.0.1:$PG_PORT/$1"; }
 export PGCONNECT_TIMEOUT=10
 
-# run_timed RSSFILE STDOUT STDERR CMD...: runs CMD under GNU time; sets ELAPSED_NS, RSS_KB, RC.
+# run_timed RSSFILE STDOUT STDERR CMD...: runs CMD under GNU time; sets ELAPSED_NS, RSS_KB,
+# CPU_MS (user + system time of the process itself, not of the server) and RC.
 run_timed() {
     local rss=$1 out=$2 err=$3; shift 3
     local t0 t1
     t0=$(date +%s%N)
     set +e
-    /usr/bin/time -f %M -o "$rss" "$@" >"$out" 2>"$err"
+    /usr/bin/time -f '%M %U %S' -o "$rss" "$@" >"$out" 2>"$err"
     RC=$?
     set -e
     t1=$(date +%s%N)
     ELAPSED_NS=$((t1 - t0))
-    RSS_KB=$(tail -n 1 "$rss")
+    read -r RSS_KB user sys < <(tail -n 1 "$rss")
+    CPU_MS=$(python3 -c 'import sys; print(round((float(sys.argv[1]) + float(sys.argv[2])) * 1000))' "$user" "$sys")
 }
 
 record() { echo "$1" >> "$results"; }
@@ -168,12 +171,12 @@ for n in "${sizes[@]}"; do
         run_timed "$work/rss" /dev/null "$work/err" "$bin" --once --apply --stats
         rc_ok "converge" 0
         stats=$(python3 scripts/bench/tool.py stats "$work/err")
-        record "{\"n\": $n, \"phase\": \"converge\", \"run\": $r, \"ns\": $ELAPSED_NS, \"rss_kb\": $RSS_KB, \"stats\": $stats}"
+        record "{\"n\": $n, \"phase\": \"converge\", \"run\": $r, \"ns\": $ELAPSED_NS, \"rss_kb\": $RSS_KB, \"cpu_ms\": $CPU_MS, \"stats\": $stats}"
         conv+=("$ELAPSED_NS")
         reset_tables "$copy"
         run_timed "$work/rss" /dev/null "$work/err" "$psql" "$(role_url "$copy")" -X -q -1 -v ON_ERROR_STOP=1 -f "$q/copy.sql"
         rc_ok "COPY" 0
-        record "{\"n\": $n, \"phase\": \"copy\", \"run\": $r, \"ns\": $ELAPSED_NS, \"rss_kb\": $RSS_KB}"
+        record "{\"n\": $n, \"phase\": \"copy\", \"run\": $r, \"ns\": $ELAPSED_NS, \"rss_kb\": $RSS_KB, \"cpu_ms\": $CPU_MS}"
         cop+=("$ELAPSED_NS")
     done
     echo "      median reconcilerd $(median_ms "${conv[@]}") ms, COPY $(median_ms "${cop[@]}") ms; $stats"
@@ -192,11 +195,11 @@ for n in "${sizes[@]}"; do
         stats=$(python3 scripts/bench/tool.py stats "$work/err")
         python3 -c 'import json,sys; s=json.loads(sys.argv[1]); sys.exit(0 if s["steps"] == 0 and s["rows_written"] == 0 else 1)' "$stats" \
             || { echo "bench: the no-op cycle was not a no-op: $stats" >&2; exit 1; }
-        record "{\"n\": $n, \"phase\": \"noop\", \"run\": $r, \"ns\": $ELAPSED_NS, \"rss_kb\": $RSS_KB, \"stats\": $stats}"
+        record "{\"n\": $n, \"phase\": \"noop\", \"run\": $r, \"ns\": $ELAPSED_NS, \"rss_kb\": $RSS_KB, \"cpu_ms\": $CPU_MS, \"stats\": $stats}"
         noop+=("$ELAPSED_NS")
         run_timed "$work/rss" /dev/null "$work/err" "$psql" "$(role_url "$ara")" -X -q -A -t -o /dev/null -v ON_ERROR_STOP=1 -f "$q/select_all.sql"
         rc_ok "SELECT baseline" 0
-        record "{\"n\": $n, \"phase\": \"select\", \"run\": $r, \"ns\": $ELAPSED_NS, \"rss_kb\": $RSS_KB}"
+        record "{\"n\": $n, \"phase\": \"select\", \"run\": $r, \"ns\": $ELAPSED_NS, \"rss_kb\": $RSS_KB, \"cpu_ms\": $CPU_MS}"
         sel+=("$ELAPSED_NS")
     done
     echo "      median reconcilerd $(median_ms "${noop[@]}") ms, SELECT $(median_ms "${sel[@]}") ms; $stats"
@@ -224,7 +227,24 @@ for n in "${sizes[@]}"; do
         dump_owned "$ara" "$work/after"
         check=$(python3 scripts/bench/tool.py check-change "$work/before" "$work/after" "$work/plan.json" "$work/err" \
             "$work/cred_before" "$work/cred_after")
-        record "{\"n\": $n, \"phase\": \"change\", \"run\": $r, \"edit\": \"$edit\", \"config\": $config, \"ns\": $ELAPSED_NS, \"rss_kb\": $RSS_KB, \"check\": $check}"
+        # A trunk that goes away loses its registration first; its other rows follow in the
+        # next cycle (two-phase deprovisioning). Untimed follow-up cycles until in sync, so
+        # that every timed run starts converged; they too may touch only this configuration.
+        follow_cycles=0 follow_rows=0 follow_exact=true
+        for _ in 1 2 3; do
+            run_timed "$work/rss" "$work/plan.json" "$work/err" "$bin" --once --apply --output json --stats
+            rc_ok "follow-up cycle" 0
+            follow=$(python3 scripts/bench/tool.py check-followup "$work/plan.json" "$work/err" "$work/cred_before" "$work/cred_after")
+            steps=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["steps"])' "$follow")
+            [ "$steps" = 0 ] && break
+            follow_cycles=$((follow_cycles + 1))
+            follow_rows=$((follow_rows + $(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["rows_written"])' "$follow")))
+            python3 -c 'import json,sys; sys.exit(0 if json.loads(sys.argv[1])["exact"] else 1)' "$follow" || follow_exact=false
+        done
+        [ "$steps" = 0 ] || { echo "bench: not in sync three cycles after one change" >&2; exit 1; }
+        check=$(python3 -c 'import json,sys; c=json.loads(sys.argv[1]); c.update(followup_cycles=int(sys.argv[2]), followup_rows=int(sys.argv[3]), followup_exact=sys.argv[4]=="true"); print(json.dumps(c))' \
+            "$check" "$follow_cycles" "$follow_rows" "$follow_exact")
+        record "{\"n\": $n, \"phase\": \"change\", \"run\": $r, \"edit\": \"$edit\", \"config\": $config, \"ns\": $ELAPSED_NS, \"rss_kb\": $RSS_KB, \"cpu_ms\": $CPU_MS, \"check\": $check}"
         chg+=("$ELAPSED_NS")
         python3 scripts/bench/tool.py describe-change "$check" "$r" "$edit" "$config"
     done
@@ -247,6 +267,7 @@ machine = {
     "postgres": "PostgreSQL " + sh("$psql '$(role_url postgres)' -X -A -t -c 'SHOW server_version'"),
     "swift": sh("swift --version 2>&1 | head -n 1"),
     "binary": os.path.relpath(sys.argv[2]),
+    "load": "$load_start at the start, " + sh("cut -d' ' -f1-3 /proc/loadavg") + " at the end",
 }
 json.dump(machine, open(sys.argv[1], "w"))
 EOF

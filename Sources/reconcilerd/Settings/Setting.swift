@@ -99,6 +99,9 @@ enum Setting: String, CaseIterable, Sendable {
         }
     }
 
+    /// An explicitly empty value switches the feature off instead of falling back to the default.
+    var emptyMeansOff: Bool { self == .listen }
+
     /// Secret settings are never echoed, and better kept out of the command line
     /// (visible in `ps`): set them in the environment or the config file.
     var isSecret: Bool { self == .ariPassword || self == .amiSecret }

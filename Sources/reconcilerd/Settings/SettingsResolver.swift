@@ -19,16 +19,17 @@ struct SettingsResolver: Sendable {
 
     func value(_ setting: Setting) -> String? {
         for candidate in [flags[setting], environment[setting.environmentName], file[setting.environmentName]] {
-            if let candidate, !candidate.isEmpty { return candidate }
+            if let candidate, !candidate.isEmpty || setting.emptyMeansOff { return candidate }
         }
         return setting.defaultValue
     }
 
     /// Where a setting's value came from, for `--help`-style diagnostics without values.
     func source(_ setting: Setting) -> String {
-        if flags[setting]?.isEmpty == false { return "--\(setting.flag)" }
-        if environment[setting.environmentName]?.isEmpty == false { return "environment \(setting.environmentName)" }
-        if file[setting.environmentName]?.isEmpty == false { return "config file key \(setting.environmentName)" }
+        func given(_ value: String?) -> Bool { value.map { !$0.isEmpty || setting.emptyMeansOff } ?? false }
+        if given(flags[setting]) { return "--\(setting.flag)" }
+        if given(environment[setting.environmentName]) { return "environment \(setting.environmentName)" }
+        if given(file[setting.environmentName]) { return "config file key \(setting.environmentName)" }
         return "default"
     }
 }

@@ -74,6 +74,7 @@ let package = Package(
         ),
         .testTarget(name: "ARIWatcherTests", dependencies: ["ARIWatcher", "AsteriskDoubles"]),
         .testTarget(name: "reconcilerdTests", dependencies: ["reconcilerd", "TestSupport", "AsteriskDoubles"]),
+        .testTarget(name: "ReliabilityTests", dependencies: ["reconcilerd", "ARAAdapter", "DesiredState", "TestSupport", "AsteriskDoubles"]),
     ],
     swiftLanguageModes: [.v6]
 )

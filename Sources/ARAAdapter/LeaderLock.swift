@@ -8,22 +8,26 @@ public actor LeaderLock {
     public static let keys: (Int32, Int32) = (0x7265_636F, 0x6E63_6C64)  // "reco" "ncld"
 
     private let target: ConnectionString
+    private let timeout: Duration
     private var session: PGConnection?
     private var backendPID: Int32?
 
-    public init(target: ConnectionString) { self.target = target }
+    public init(target: ConnectionString, timeout: Duration = .seconds(30)) {
+        self.target = target
+        self.timeout = timeout
+    }
 
     /// Whether this process holds the lock now; tries to take it when it does not.
     public func ensure() async -> Bool {
-        if let session, let pid = backendPID {
+        if let session {
             // A dead session lost the lock with it.
             if (try? await session.query("SELECT 1")) != nil { return true }
-            _ = pid
             self.session = nil
             backendPID = nil
         }
         do {
-            let connection = try await PGConnection.connect(target, applicationName: "reconcilerd-leader")
+            let connection = try await PGConnection.connect(target, applicationName: "reconcilerd-leader",
+                                                            connectTimeout: Int(timeout.components.seconds), queryTimeout: timeout)
             let acquired = try await connection.query("SELECT pg_try_advisory_lock(\(Int(Self.keys.0))::int4, \(Int(Self.keys.1))::int4)").scalar()
             guard acquired == "t" else { return false }
             session = connection

@@ -13,7 +13,24 @@ public enum ConfigurationValidator {
         // Lowest configuration id first: it keeps a contested endpoint id, so a newer
         // configuration of another organization can never take over or take down a trunk.
         for record in records.sorted(by: { $0.id < $1.id }) {
-            switch validate(record) {
+            let result = validate(record)
+            // Every configuration whose endpoint id is known claims it, parked or broken
+            // ones too: a later configuration must not take a trunk over while its owner
+            // is inactive or being fixed.
+            let claimed: String? = switch result {
+            case .success(let trunk): trunk.endpointID
+            case .failure(let error): error.endpointID
+            }
+            if let id = claimed, let owner = owners[id] {
+                let error = ConfigurationError(
+                    configuration: record.ref, field: "sip_domain",
+                    reason: "endpoint id \(id) is already provisioned by \(owner); the configuration with the lowest id keeps it",
+                    endpointID: nil)
+                skipped.append(SkippedConfiguration(configuration: record.ref, reason: .invalid(error)))
+                continue
+            }
+            if let id = claimed { owners[id] = record.ref }
+            switch result {
             case .failure(let error):
                 skipped.append(SkippedConfiguration(configuration: record.ref, reason: .invalid(error)))
             case .success(let trunk) where record.inactive:
@@ -21,17 +38,7 @@ public enum ConfigurationValidator {
             case .success(let trunk) where bridge.map({ !$0.matches(ariEndpoint: trunk.ariEndpoint) }) ?? false:
                 skipped.append(SkippedConfiguration(configuration: record.ref, reason: .notForThisBridge(endpointID: trunk.endpointID)))
             case .success(let trunk):
-                if let owner = owners[trunk.endpointID] {
-                    let error = ConfigurationError(
-                        configuration: record.ref, field: "sip_domain",
-                        reason: "endpoint id \(trunk.endpointID) is already provisioned by \(owner); "
-                            + "the configuration with the lowest id keeps it",
-                        endpointID: nil)
-                    skipped.append(SkippedConfiguration(configuration: record.ref, reason: .invalid(error)))
-                } else {
-                    owners[trunk.endpointID] = record.ref
-                    trunks.append(trunk)
-                }
+                trunks.append(trunk)
             }
         }
         return DesiredSnapshot(trunks: trunks, skipped: skipped)

@@ -12,12 +12,17 @@ public actor PGConnection {
     private let connection: OpaquePointer
     private let target: ConnectionString
     private var transactionDepth = 0
+    /// Bounds every statement: a stalled network must never hang a cycle.
+    private let queryTimeout: Duration
+    /// Set after a timeout: the protocol state is unknown, so the connection is not reused.
+    private var abandoned = false
     /// Statements sent to the server (round trips), for the benchmark and `--stats`.
     public private(set) var statementCount = 0
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
-    private init(executor: DispatchQueueExecutor, connection: OpaquePointer, target: ConnectionString) {
+    private init(executor: DispatchQueueExecutor, connection: OpaquePointer, target: ConnectionString, queryTimeout: Duration) {
+        self.queryTimeout = queryTimeout
         self.executor = executor
         self.connection = connection
         self.target = target
@@ -25,11 +30,13 @@ public actor PGConnection {
 
     isolated deinit { PQfinish(connection) }
 
-    /// Opens a connection. `connectTimeout` applies unless the string sets its own.
+    /// Opens a connection. `connectTimeout` (seconds) applies unless the string sets its own;
+    /// `queryTimeout` bounds each statement (sending included) on this connection.
     public static func connect(
         _ target: ConnectionString,
         applicationName: String = "reconcilerd",
-        connectTimeout: Int = 10
+        connectTimeout: Int = 10,
+        queryTimeout: Duration = .seconds(30)
     ) async throws(PGError) -> PGConnection {
         let executor = DispatchQueueExecutor(label: "reconcilerd.libpq")
         let result: Result<OpaquePointer, PGError> = await withCheckedContinuation { continuation in
@@ -37,7 +44,7 @@ public actor PGConnection {
                 continuation.resume(returning: Self.open(target, applicationName: applicationName, connectTimeout: connectTimeout))
             }
         }
-        return PGConnection(executor: executor, connection: try result.get(), target: target)
+        return PGConnection(executor: executor, connection: try result.get(), target: target, queryTimeout: queryTimeout)
     }
 
     private static func open(_ target: ConnectionString, applicationName: String, connectTimeout: Int) -> Result<OpaquePointer, PGError> {
@@ -65,6 +72,8 @@ public actor PGConnection {
         }
         // libpq prints NOTICEs to stderr unless a receiver takes them.
         PQsetNoticeReceiver(connection, { _, _ in }, nil)
+        // Sends must not block either: the timeout loop flushes with poll().
+        PQsetnonblocking(connection, 1)
         return .success(connection)
     }
 
@@ -72,10 +81,7 @@ public actor PGConnection {
     @discardableResult
     public func query(_ query: SQLQuery) throws(PGError) -> PGRows {
         statementCount += 1
-        let result = query.binds.withCStringOptionals { values in
-            PQexecParams(connection, query.sql, Int32(query.binds.count), nil, values, nil, nil, 0)
-        }
-        return try consume(result)
+        return try consume(try run(query.sql, query.binds))
     }
 
     /// Runs one parameterized statement and turns each result row into a `T` as it is read,
@@ -89,10 +95,7 @@ public actor PGConnection {
         _ query: SQLQuery, mapping transform: @Sendable ([String?]) -> T?
     ) throws(PGError) -> [T] {
         statementCount += 1
-        let result = query.binds.withCStringOptionals { values in
-            PQexecParams(connection, query.sql, Int32(query.binds.count), nil, values, nil, nil, 0)
-        }
-        return try consume(result) { result in
+        return try consume(try run(query.sql, query.binds)) { result in
             let columnCount = Int(PQnfields(result)), rowCount = PQntuples(result)
             var values = [String?](repeating: nil, count: columnCount)
             var mapped: [T] = []
@@ -126,7 +129,7 @@ public actor PGConnection {
     @discardableResult
     public func execute(_ sql: String) throws(PGError) -> PGRows {
         statementCount += 1
-        return try consume(PQexec(connection, sql))
+        return try consume(try run(sql, nil))
     }
 
     /// Runs `body` inside BEGIN ... COMMIT; any error rolls the whole transaction back.
@@ -140,8 +143,29 @@ public actor PGConnection {
             try execute("COMMIT")
             return value
         } catch {
-            if PQstatus(connection) == CONNECTION_OK { _ = try? execute("ROLLBACK") }
+            if isHealthy { _ = try? execute("ROLLBACK") }
             throw error
+        }
+    }
+
+    /// One statement within `queryTimeout`. After a timeout the connection is abandoned:
+    /// its protocol state is unknown, and the caller reconnects.
+    private func run(_ sql: String, _ binds: [String?]?) throws(PGError) -> OpaquePointer? {
+        guard !abandoned else {
+            throw .connectionLost(target: target.redacted, message: "connection abandoned after a timeout")
+        }
+        switch sendAndWait(connection, sql, binds, deadline: ContinuousClock.now + queryTimeout) {
+        case .result(let result):
+            return result
+        case .timedOut:
+            abandoned = true
+            // Best effort: ask the server to stop the statement; the socket may be dead.
+            if let cancel = PQgetCancel(connection) {
+                var buffer = [CChar](repeating: 0, count: 256)
+                _ = PQcancel(cancel, &buffer, Int32(buffer.count))
+                PQfreeCancel(cancel)
+            }
+            throw .timeout(target: target.redacted, after: queryTimeout)
         }
     }
 
@@ -151,7 +175,7 @@ public actor PGConnection {
     /// The backend's process id, e.g. to terminate it from a test.
     public func backendPID() -> Int32 { PQbackendPID(connection) }
 
-    public var isHealthy: Bool { PQstatus(connection) == CONNECTION_OK }
+    public var isHealthy: Bool { !abandoned && PQstatus(connection) == CONNECTION_OK }
 
     private func consume(_ result: OpaquePointer?) throws(PGError) -> PGRows {
         try consume(result) { Self.rows(of: $0) }
@@ -182,7 +206,7 @@ public actor PGConnection {
 
     private func lostOrFailed(message: String) -> PGError {
         let text = target.scrub(message.singleLine())
-        if PQstatus(connection) != CONNECTION_OK {
+        if abandoned || PQstatus(connection) != CONNECTION_OK {
             return .connectionLost(target: target.redacted, message: text)
         }
         return .unexpectedResult(text)
@@ -219,7 +243,7 @@ private func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<Uns
 }
 
 extension Array where Element == String? {
-    fileprivate func withCStringOptionals<R>(_ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
+    func withCStringOptionals<R>(_ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
         guard !isEmpty else { return body(nil) }
         let duplicates: [UnsafeMutablePointer<CChar>?] = map { $0.flatMap { strdup($0) } }
         defer { duplicates.forEach { free($0) } }

@@ -6,6 +6,8 @@ public enum PGError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The server rejected a statement; `sqlstate` is the five-character SQLSTATE code.
     case server(sqlstate: String, message: String, detail: String?)
     case connectionLost(target: String, message: String)
+    /// No answer within the query timeout (a stalled network or server).
+    case timeout(target: String, after: Duration)
     case unexpectedResult(String)
 
     public var description: String {
@@ -20,6 +22,8 @@ public enum PGError: Error, Sendable, Equatable, CustomStringConvertible {
             "lost database connection (\(target)): \(message)"
         case .unexpectedResult(let message):
             "unexpected database result: \(message)"
+        case .timeout(let target, let after):
+            "database (\(target)) did not answer within \(after.components.seconds) s; connection abandoned"
         }
     }
 
@@ -33,7 +37,7 @@ public enum PGError: Error, Sendable, Equatable, CustomStringConvertible {
     /// going to succeed unchanged.
     public var isConnectionProblem: Bool {
         switch self {
-        case .connectionFailed, .connectionLost: true
+        case .connectionFailed, .connectionLost, .timeout: true
         // Class 08: connection exception; 57P: operator intervention (shutdown, terminate).
         case .server(let code, _, _): code.hasPrefix("08") || code.hasPrefix("57P")
         case .invalidConnectionString, .unexpectedResult: false

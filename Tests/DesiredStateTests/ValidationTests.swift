@@ -121,6 +121,21 @@ struct ValidationTests {
         #expect(error.endpointID == nil, "a rejected intruder must not hold the owner's rows")
     }
 
+    @Test("a broken or parked owner keeps its endpoint id: another organization cannot take the trunk over")
+    func noTakeoverWhileOwnerBroken() {
+        for owner in [record(DograhFixtures.credentials(password: nil), id: 1, organization: 1, name: "Owner"),
+                      record(DograhFixtures.credentials(), id: 1, organization: 1, name: "Owner", inactive: true)] {
+            let snapshot = ConfigurationValidator.snapshot([owner, record(DograhFixtures.credentials(password: "theirs"), id: 5, organization: 2, name: "Intruder")])
+            #expect(snapshot.trunks.isEmpty)
+            let intruder = snapshot.skipped.first { $0.configuration.id == 5 }
+            guard case .invalid(let error)? = intruder?.reason else {
+                Issue.record("the later configuration must be rejected")
+                continue
+            }
+            #expect(error.reason.contains("already provisioned by configuration 1 \"Owner\" (organization 1)"))
+        }
+    }
+
     @Test("inactive configurations are not desired; bad ones never stop the good ones")
     func inactiveAndIsolation() {
         let snapshot = ConfigurationValidator.snapshot([

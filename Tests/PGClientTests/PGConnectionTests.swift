@@ -95,4 +95,31 @@ struct PGConnectionTests {
             #expect(await connections[0].isOnOwnExecutor())
         }
     }
+
+    @Test("a statement that outlives the query timeout fails with .timeout and the connection is abandoned")
+    func queryTimeout() async throws {
+        try await TestDatabases.with { databases in
+            let connection = try await PGConnection.connect(try ConnectionString(databases.adminARAURL), queryTimeout: .seconds(1))
+            let clock = ContinuousClock()
+            let start = clock.now
+            do {
+                try await connection.execute("SELECT pg_sleep(10)")
+                Issue.record("expected a timeout")
+            } catch let error as PGError {
+                guard case .timeout = error else {
+                    Issue.record("expected .timeout, got \(error)")
+                    return
+                }
+                #expect(error.isConnectionProblem)
+            }
+            #expect(clock.now - start < .seconds(5))
+            #expect(await connection.isHealthy == false)
+            await #expect(throws: PGError.self) { try await connection.query("SELECT 1") }
+            // A multi-statement execute and a large parameter still work within the timeout.
+            let fresh = try await PGConnection.connect(try ConnectionString(databases.adminARAURL), queryTimeout: .seconds(10))
+            let big = String(repeating: "x", count: 4_000_000)
+            #expect(try await fresh.query("SELECT length(\(big))").scalar() == "4000000")
+            #expect(try await fresh.execute("SELECT 1; SELECT 2").rows == [["2"]])
+        }
+    }
 }

@@ -123,6 +123,36 @@ def endpoint_id(domain, extension):
     return "dograh_" + slug(domain) + "_" + re.sub(r"[^A-Za-z0-9]", "", str(extension))
 
 
+def load_plans(path):
+    """Every JSON plan document in the file: `--once --apply` prints one per round (a trunk
+    that goes away takes two rounds in one run: its registration, then the rest)."""
+    text, docs, index = open(path).read(), [], 0
+    decoder = json.JSONDecoder()
+    while True:
+        while index < len(text) and text[index].isspace():
+            index += 1
+        if index >= len(text):
+            return docs
+        doc, index = decoder.raw_decode(text, index)
+        docs.append(doc)
+
+
+def plan_figures(docs):
+    steps = [step for doc in docs for step in doc["steps"]]
+    actuations = {json.dumps(a, sort_keys=True) for doc in docs for a in doc.get("actuations", [])}
+    actuations = [json.loads(a) for a in actuations]
+    return {
+        "steps": len(steps),
+        "endpoints": {step["endpoint_id"] for step in steps},
+        # The brief's rule: one reload if any registration or dialplan-context row changes.
+        "reloads": 1 if any(step["table"] in RELOAD_TABLES for step in steps) else 0,
+        # What reconcilerd itself plans to ask Asterisk (plan "actuations").
+        "module_reloads": sorted(a["module"] for a in actuations if a.get("action") == "reload_module"),
+        "registers": sum(1 for a in actuations if a.get("action") == "register"),
+        "rounds": len(docs),
+    }
+
+
 def check_change(before, after, plan_path, stats_path, credentials_before, credentials_after):
     b, a = load_dump(before), load_dump(after)
     created = [k for k in a if k not in b]
@@ -135,17 +165,16 @@ def check_change(before, after, plan_path, stats_path, credentials_before, crede
             c = json.loads(f.read())
         ids.add(endpoint_id(c["sip_domain"], c["extension"]))
     foreign = sorted({endpoint_of(k[1][0]) for k in changed} - ids)
-    with open(plan_path) as f:
-        plan = json.load(f)
-    steps = plan["steps"]
+    plan = plan_figures(load_plans(plan_path))
     stats = read_stats(stats_path)
-    reloads = 1 if any(step["table"] in RELOAD_TABLES for step in steps) else 0
+    foreign = sorted(set(foreign) | (plan["endpoints"] - ids))
     tables = sorted({k[0] for k in changed})
     result = {
         "db_rows_changed": len(changed), "created": len(created), "updated": len(updated), "deleted": len(deleted),
-        "rows_written": stats["rows_written"], "steps": len(steps), "reloads": reloads,
+        "rows_written": stats["rows_written"], "steps": plan["steps"], "reloads": plan["reloads"],
+        "module_reloads": plan["module_reloads"], "registers": plan["registers"], "rounds": plan["rounds"],
         "tables": tables, "foreign_endpoints": foreign,
-        "exact": not foreign and len(changed) == stats["rows_written"] == len(steps) and len(changed) > 0,
+        "exact": not foreign and len(changed) == stats["rows_written"] == plan["steps"] and len(changed) > 0,
         "stats": stats,
     }
     print(json.dumps(result))
@@ -230,14 +259,15 @@ def report(results_path, machine_path, doc_path=None):
     verdicts.append(("read-side statements do not grow with N", flat,
                      ", ".join(f"N = {n:,}: {d} + {a}" for n, (d, a) in reads.items())))
 
-    change = ["| N | run | edit | configuration | time | rows written | rows changed in the database (create/update/delete) | tables | reloads needed | exact | follow-up cycles (rows) |",
-              "|---:|---:|---|---:|---:|---:|---|---|---:|---|---|"]
+    change = ["| N | run | edit | configuration | time | rows written | rows changed in the database (create/update/delete) | tables | reloads needed | reconcilerd's planned actuations | rounds in the run | exact | follow-up cycles (rows) |",
+              "|---:|---:|---|---:|---:|---:|---|---|---:|---|---:|---|---|"]
     for n in ns:
         for c in by[(n, "change")]:
             k = c["check"]
             change.append(
                 f"| {n:,} | {c['run']} | {c['edit']} | {c['config']} | {fmt(c['ns'] / 1e6)} ms | {k['rows_written']} | {k['db_rows_changed']} "
                 f"({k['created']}/{k['updated']}/{k['deleted']}) | {', '.join(k['tables'])} | {k['reloads']} | "
+                f"{', '.join('reload ' + m for m in k['module_reloads']) + (', ' if k['module_reloads'] and k['registers'] else '') + ('PJSIPRegister' if k['registers'] else '') or '–'} | {k['rounds']} | "
                 f"{'yes' if k['exact'] else 'NO: ' + ', '.join(k['foreign_endpoints'])} | "
                 f"{str(k['followup_cycles']) + ' (' + str(k['followup_rows']) + (', exact' if k['followup_exact'] else ', NOT exact') + ')' if k.get('followup_cycles') else '–'} |")
 
@@ -375,12 +405,11 @@ def main(argv):
         for path in (cred_before, cred_after):
             c = json.loads(open(path).read())
             ids.add(endpoint_id(c["sip_domain"], c["extension"]))
-        steps = json.load(open(plan_path))["steps"]
+        plan = plan_figures(load_plans(plan_path))
         stats = read_stats(stats_path)
-        foreign = sorted({step["endpoint_id"] for step in steps} - ids)
-        print(json.dumps({"steps": len(steps), "rows_written": stats["rows_written"],
-                          "exact": not foreign and stats["rows_written"] == len(steps),
-                          "reloads": 1 if any(step["table"] in RELOAD_TABLES for step in steps) else 0}))
+        foreign = sorted(plan["endpoints"] - ids)
+        print(json.dumps({"steps": plan["steps"], "rows_written": stats["rows_written"],
+                          "exact": not foreign and stats["rows_written"] == plan["steps"], "reloads": plan["reloads"]}))
     elif command == "describe-change":
         c, run, edit, config = json.loads(args[0]), args[1], args[2], args[3]
         follow = ""
@@ -388,7 +417,9 @@ def main(argv):
             follow = (f"; then {c['followup_cycles']} more cycle(s) (deferred deprovisioning) wrote {c['followup_rows']} row(s), "
                       f"exact: {'yes' if c['followup_exact'] else 'NO'}")
         print(f"      run {run}: {edit:<12} configuration {config:>5}: {c['rows_written']} rows written, "
-              f"{c['db_rows_changed']} changed in the database ({', '.join(c['tables'])}), reloads needed {c['reloads']}, "
+              f"{c['db_rows_changed']} changed in the database ({', '.join(c['tables'])}), reloads needed {c['reloads']} "
+              f"(reconcilerd plans: {', '.join(c['module_reloads']) or 'no reload'}{', PJSIPRegister' if c['registers'] else ''}), "
+              f"{c['rounds']} round(s), "
               f"exact: {'yes' if c['exact'] else 'NO'}{follow}")
     elif command == "report":
         report(*args)

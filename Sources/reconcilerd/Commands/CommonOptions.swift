@@ -3,7 +3,7 @@ import ArgumentParser
 /// The settings every command shares. Each flag has an environment variable and a
 /// config-file key of the same name (see `Setting`).
 struct CommonOptions: ParsableArguments {
-    @Option(name: .customLong("config"), help: "Config file of KEY=value lines (environment-variable names). Env: RECONCILERD_CONFIG.")
+    @Option(name: .customLong("config"), help: ArgumentHelp("Config file of KEY=value lines (environment-variable names). Env: RECONCILERD_CONFIG.", valueName: "file"))
     var configFile: String?
 
     @Option(name: .customLong("dograh-dsn"), help: settingHelp(.dograhDSN)) var dograhDSN: String?
@@ -25,6 +25,7 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .customLong("ari-endpoint-match"), help: settingHelp(.ariEndpointMatch)) var ariEndpointMatch: String?
     @Option(name: .customLong("max-hold"), help: settingHelp(.maxHold)) var maxHold: String?
     @Option(name: .customLong("registration-grace"), help: settingHelp(.registrationGrace)) var registrationGrace: String?
+    @Option(name: .customLong("db-timeout"), help: settingHelp(.dbTimeout)) var dbTimeout: String?
     @Option(name: .customLong("ari-app"), help: settingHelp(.ariApp)) var ariApp: String?
     @Option(name: .customLong("asterisk-timeout"), help: settingHelp(.asteriskTimeout)) var asteriskTimeout: String?
     @Option(name: .customLong("unregister-timeout"), help: settingHelp(.unregisterTimeout)) var unregisterTimeout: String?
@@ -42,7 +43,7 @@ struct CommonOptions: ParsableArguments {
             (.amiHost, amiHost), (.amiPort, amiPort), (.amiUsername, amiUsername), (.amiSecret, amiSecret),
             (.interval, interval), (.resync, resync), (.realert, realert), (.mode, mode), (.listen, listen),
             (.ariEndpointMatch, ariEndpointMatch), (.maxHold, maxHold), (.registrationGrace, registrationGrace),
-            (.ariApp, ariApp), (.asteriskTimeout, asteriskTimeout), (.unregisterTimeout, unregisterTimeout), (.maxDeletes, maxDeletes),
+            (.dbTimeout, dbTimeout), (.ariApp, ariApp), (.asteriskTimeout, asteriskTimeout), (.unregisterTimeout, unregisterTimeout), (.maxDeletes, maxDeletes),
             (.allowMassDelete, allowMassDelete ? "true" : nil),
             (.output, output), (.logFormat, logFormat), (.logLevel, logLevel),
         ]

@@ -52,7 +52,7 @@ struct DoctorChecks {
     mutating func databases(_ settings: RuntimeSettings) async {
         do {
             let target = try settings.connectionString(.dograhDSN, purpose: "Dograh")
-            let connection = try await PGConnection.connect(target)
+            let connection = try await settings.connect(.dograhDSN, purpose: "Dograh")
             let records = try await DograhReader(connection: connection).records()
             record("dograh database", true, "\(target.redacted): \(records.count) three_cx configuration(s) readable")
         } catch {
@@ -60,7 +60,7 @@ struct DoctorChecks {
         }
         do {
             let target = try settings.connectionString(.araDSN, purpose: "ARA (Asterisk realtime)")
-            let connection = try await PGConnection.connect(target)
+            let connection = try await settings.connect(.araDSN, purpose: "ARA (Asterisk realtime)")
             let store = try ARAStore(connection: connection, names: settings.names)
             let owned = try await store.readOwned()
             record("ara database", true, "\(target.redacted): \(owned.count) owned row(s) readable")

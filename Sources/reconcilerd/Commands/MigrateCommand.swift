@@ -17,7 +17,7 @@ struct MigrateCommand: AsyncParsableCommand {
         do {
             let settings = try RuntimeSettings(options: options)
             let target = try settings.connectionString(.araDSN, purpose: "ARA (Asterisk realtime)")
-            try await StatusTable.migrate(try await PGConnection.connect(target))
+            try await StatusTable.migrate(try await settings.connect(.araDSN, purpose: "ARA (Asterisk realtime)"))
             print("reconcilerd_status is in place in \(target.redacted).")
         } catch {
             Reconcilerd.fail(error)
@@ -39,7 +39,7 @@ struct StatusCommand: AsyncParsableCommand {
             let target = try settings.connectionString(.araDSN, purpose: "ARA (Asterisk realtime)")
             let entries: [StatusTable.Entry]
             do {
-                entries = try await StatusTable(connection: try await PGConnection.connect(target)).read()
+                entries = try await StatusTable(connection: try await settings.connect(.araDSN, purpose: "ARA (Asterisk realtime)")).read()
             } catch let error as PGError where error.sqlstate == "42P01" {
                 throw UsageError("reconcilerd_status does not exist yet: run `reconcilerd migrate` once, then start the daemon")
             }

@@ -21,18 +21,21 @@ struct OnceRun {
         do {
             let cycle = try await Wiring.cycle(settings, logger: logger)
             var observed = try await cycle.observe()
+            logInvalid(observed.plan)
             guard apply else {
-                write(render(observed.plan, applied: nil))
+                write(render([(observed.plan, nil)]))
                 await writeStats(cycle, observed, applied: 0)
                 return observed.plan.isEmpty ? Self.inSync : Self.changesPending
             }
+            var rounds: [(Plan, Cycle.Applied?)] = []
             var written = 0
+            defer { write(render(rounds)) }
             // Deprovisioning takes two rounds: the registration row, then (once Asterisk
             // has dropped the registration) the rest.
             for round in 1...2 {
                 let applied = try await cycle.apply(observed.plan)
                 written += applied.report.total
-                write(render(observed.plan, applied: applied))
+                rounds.append((observed.plan, applied))
                 if !applied.failedActuations.isEmpty {
                     let pending = applied.failedActuations.map(\.description).joined(separator: ", ")
                     FileHandle.standardError.write(Data("reconcilerd: error: rows committed, but Asterisk did not confirm: \(pending); the next run or daemon cycle retries it\n".utf8))
@@ -40,7 +43,13 @@ struct OnceRun {
                 }
                 let awaiting = Set(observed.plan.deferred.filter { $0.reason == .awaitingUnregistration }.map(\.endpointID))
                 guard round == 1, !awaiting.isEmpty else { break }
-                if let asterisk = cycle.asterisk, !(await asterisk.waitUntilUnregistered(awaiting, timeout: settings.unregisterTimeout)) {
+                guard let asterisk = cycle.asterisk else {
+                    // Nobody can reload Asterisk for us: deleting the auth now would make
+                    // the un-REGISTER of the operator's reload fail.
+                    FileHandle.standardError.write(Data("reconcilerd: note: registrations removed; reload \(Actuation.registrationModule) in Asterisk (module reload \(Actuation.registrationModule)), then run again to remove the remaining rows\n".utf8))
+                    break
+                }
+                if !(await asterisk.waitUntilUnregistered(awaiting, timeout: settings.unregisterTimeout)) {
                     logger.warning("Asterisk still reports registrations after the wait; their rows stay until it drops them",
                                    metadata: ["event": "deprovision.waiting", "endpoints": "\(awaiting.sorted().joined(separator: ","))"])
                 }
@@ -52,6 +61,14 @@ struct OnceRun {
         } catch {
             FileHandle.standardError.write(Data("reconcilerd: error: \(error)\n".utf8))
             return Self.failed
+        }
+    }
+
+    private func logInvalid(_ plan: Plan) {
+        for finding in Findings.of(plan, actual: []) where finding.event == "config.invalid" {
+            var metadata: Logger.Metadata = ["event": "\(finding.event)"]
+            for (key, value) in finding.fields { metadata[key] = "\(value)" }
+            logger.warning("\(finding.message)", metadata: metadata)
         }
     }
 
@@ -68,31 +85,44 @@ struct OnceRun {
         FileHandle.standardError.write(Data(("stats: " + stats.serialized() + "\n").utf8))
     }
 
-    private func render(_ plan: Plan, applied: Cycle.Applied?) -> String {
-        let actuationState: (Actuation) -> String = { actuation in
-            guard let applied else { return "planned" }
-            if self.settings.asteriskConfigured == false { return "not sent (Asterisk not configured)" }
-            return applied.failedActuations.contains(actuation) ? "failed (pending)" : "done"
-        }
+    /// Each round (two when a deprovisioning completes in this run) rendered in turn; in
+    /// JSON one document, later rounds nested under `next_round`.
+    private func render(_ rounds: [(Plan, Cycle.Applied?)]) -> String {
         switch settings.output {
         case .json:
-            var extra: [(String, JSONValue)] = [("applied", .bool(applied != nil))]
-            if let report = applied?.report {
-                extra.append(("result", .object(ARATable.allCases.map { table in
-                    (settings.names.name(of: table), .object(PlanStep.Verb.allCases.map { ($0.rawValue, .int(report.count(table, $0))) }))
-                })))
-                extra.append(("actuation_results", .array(plan.actuations.map { actuation in
-                    .object([("actuation", .string(actuation.description)), ("state", .string(actuationState(actuation)))])
-                })))
+            var next: JSONValue?
+            for (plan, applied) in rounds.reversed() {
+                var extra = jsonExtra(plan, applied)
+                if let next { extra.append(("next_round", next)) }
+                next = PlanJSON.document(plan, names: settings.names, extra: extra)
             }
-            return PlanJSON.document(plan, names: settings.names, extra: extra).serialized(pretty: true) + "\n"
+            return (next?.serialized(pretty: true) ?? "{}") + "\n"
         case .text:
-            let text = PlanText.render(plan, names: settings.names)
-            guard let applied else { return text }
-            var lines = [text + "Applied: \(applied.report.total) row change\(applied.report.total == 1 ? "" : "s") committed in one transaction."]
-            for actuation in plan.actuations { lines.append("Asterisk: \(actuation) — \(actuationState(actuation)).") }
-            return lines.joined(separator: "\n") + "\n"
+            return rounds.map { plan, applied in
+                let text = PlanText.render(plan, names: settings.names)
+                guard let applied else { return text }
+                var lines = [text + "Applied: \(applied.report.total) row change\(applied.report.total == 1 ? "" : "s") committed in one transaction."]
+                for actuation in plan.actuations { lines.append("Asterisk: \(actuation) — \(actuationState(actuation, applied)).") }
+                return lines.joined(separator: "\n") + "\n"
+            }.joined(separator: "\n")
         }
+    }
+
+    private func jsonExtra(_ plan: Plan, _ applied: Cycle.Applied?) -> [(String, JSONValue)] {
+        var extra: [(String, JSONValue)] = [("applied", .bool(applied != nil))]
+        guard let applied else { return extra }
+        extra.append(("result", .object(ARATable.allCases.map { table in
+            (settings.names.name(of: table), .object(PlanStep.Verb.allCases.map { ($0.rawValue, .int(applied.report.count(table, $0))) }))
+        })))
+        extra.append(("actuation_results", .array(plan.actuations.map { actuation in
+            .object([("actuation", .string(actuation.description)), ("state", .string(actuationState(actuation, applied)))])
+        })))
+        return extra
+    }
+
+    private func actuationState(_ actuation: Actuation, _ applied: Cycle.Applied) -> String {
+        if !settings.asteriskConfigured { return "not sent (Asterisk not configured)" }
+        return applied.failedActuations.contains(actuation) ? "failed (pending)" : "done"
     }
 
     private func write(_ text: String) {
@@ -103,11 +133,11 @@ struct OnceRun {
 /// Builds a cycle's parts from settings: both databases and, when configured, Asterisk.
 enum Wiring {
     static func cycle(_ settings: RuntimeSettings, logger: Logger) async throws -> Cycle {
-        let dograhTarget = try settings.connectionString(.dograhDSN, purpose: "Dograh")
-        let araTarget = try settings.connectionString(.araDSN, purpose: "ARA (Asterisk realtime)")
+        _ = try settings.connectionString(.dograhDSN, purpose: "Dograh")
+        _ = try settings.connectionString(.araDSN, purpose: "ARA (Asterisk realtime)")
         let asterisk = try AsteriskSide.make(settings, logger: logger)
-        let dograh = try await PGConnection.connect(dograhTarget)
-        let ara = try await PGConnection.connect(araTarget)
+        let dograh = try await settings.connect(.dograhDSN, purpose: "Dograh")
+        let ara = try await settings.connect(.araDSN, purpose: "ARA (Asterisk realtime)")
         return Cycle(dograh: DograhReader(connection: dograh, bridge: settings.bridge), ara: try ARAStore(connection: ara, names: settings.names),
                      asterisk: asterisk, policy: settings.policy, logger: logger)
     }

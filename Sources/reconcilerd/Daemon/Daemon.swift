@@ -14,7 +14,7 @@ struct Daemon {
         _ = try settings.connectionString(.dograhDSN, purpose: "Dograh")
         let asterisk = try AsteriskSide.make(settings, logger: logger)
         let stop = StopFlag()
-        let leader = LeaderLock(target: araTarget)
+        let leader = LeaderLock(target: araTarget, timeout: settings.dbTimeout)
         let settings = self.settings, logger = self.logger
         let options = ControlLoop.Options(
             interval: settings.interval, resync: settings.resync, realert: settings.realert,

@@ -14,6 +14,7 @@ struct RuntimeSettings: Sendable, CustomStringConvertible {
     let policy: PlanPolicy
     let unregisterTimeout: Duration
     let asteriskTimeout: Duration
+    let dbTimeout: Duration
     let interval: Duration
     let resync: Duration
     let realert: Duration
@@ -24,11 +25,11 @@ struct RuntimeSettings: Sendable, CustomStringConvertible {
     let listen: (host: String, port: Int)?
     let bridge: BridgeSelector?
 
-    enum Mode: String, Sendable { case heal, observe }
+    enum Mode: String, Sendable, CaseIterable { case heal, observe }
 
     var asteriskConfigured: Bool { resolver.value(.ariURL) != nil || resolver.value(.amiHost) != nil }
 
-    enum OutputFormat: String, Sendable { case text, json }
+    enum OutputFormat: String, Sendable, CaseIterable { case text, json }
 
     init(options: CommonOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let configFile = options.configFile ?? environment["RECONCILERD_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
@@ -40,6 +41,8 @@ struct RuntimeSettings: Sendable, CustomStringConvertible {
         policy = PlanPolicy(maxDeletes: try Self.count(.maxDeletes, resolver), allowMassDelete: try Self.boolean(.allowMassDelete, resolver))
         unregisterTimeout = try Self.duration(.unregisterTimeout, resolver)
         asteriskTimeout = try Self.duration(.asteriskTimeout, resolver)
+        dbTimeout = try Self.duration(.dbTimeout, resolver)
+        guard dbTimeout >= .seconds(1) else { throw UsageError("RECONCILERD_DB_TIMEOUT / --db-timeout must be at least 1s") }
         interval = try Self.duration(.interval, resolver)
         resync = try Self.duration(.resync, resolver)
         realert = try Self.duration(.realert, resolver)
@@ -91,6 +94,13 @@ struct RuntimeSettings: Sendable, CustomStringConvertible {
         }
     }
 
+    /// Connects to the database a setting names, with the configured timeouts.
+    func connect(_ setting: Setting, purpose: String, applicationName: String = "reconcilerd") async throws -> PGConnection {
+        let seconds = Int(dbTimeout.components.seconds)
+        return try await PGConnection.connect(try connectionString(setting, purpose: purpose), applicationName: applicationName,
+                                              connectTimeout: seconds, queryTimeout: dbTimeout)
+    }
+
     /// The database a setting names, or a one-line error saying how to configure it.
     func connectionString(_ setting: Setting, purpose: String) throws -> ConnectionString {
         guard let value = resolver.value(setting) else {
@@ -112,16 +122,17 @@ struct RuntimeSettings: Sendable, CustomStringConvertible {
         }.joined(separator: "\n")
     }
 
-    private static func choice<T: RawRepresentable>(_ setting: Setting, _ resolver: SettingsResolver) throws -> T where T.RawValue == String {
+    private static func choice<T: RawRepresentable & CaseIterable>(_ setting: Setting, _ resolver: SettingsResolver) throws -> T where T.RawValue == String {
         let value = resolver.value(setting)!
         guard let choice = T(rawValue: value) else {
-            throw UsageError("\(setting.environmentName) / --\(setting.flag): '\(value)' is not one of the accepted values")
+            let accepted = T.allCases.map(\.rawValue).joined(separator: ", ")
+            throw UsageError("\(setting.environmentName) / --\(setting.flag): '\(value)' is not one of the accepted values (\(accepted))")
         }
         return choice
     }
 }
 
-/// A mistake in how reconcilerd was invoked or configured; printed as one line, exit 1.
+/// A mistake in how reconcilerd was configured; printed as one line with the fix.
 struct UsageError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }

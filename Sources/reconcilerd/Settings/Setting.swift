@@ -5,7 +5,7 @@ enum Setting: String, CaseIterable, Sendable {
     case dograhDSN, araDSN, configTable, configFilename
     case ariURL, ariUsername, ariPassword
     case amiHost, amiPort, amiUsername, amiSecret
-    case ariApp, asteriskTimeout, unregisterTimeout, maxDeletes, allowMassDelete
+    case dbTimeout, ariApp, asteriskTimeout, unregisterTimeout, maxDeletes, allowMassDelete
     case interval, resync, realert, mode, listen, ariEndpointMatch, maxHold, registrationGrace
     case output, logFormat, logLevel
 
@@ -30,6 +30,7 @@ enum Setting: String, CaseIterable, Sendable {
         case .ariEndpointMatch: "ari-endpoint-match"
         case .maxHold: "max-hold"
         case .registrationGrace: "registration-grace"
+        case .dbTimeout: "db-timeout"
         case .ariApp: "ari-app"
         case .asteriskTimeout: "asterisk-timeout"
         case .unregisterTimeout: "unregister-timeout"
@@ -63,6 +64,7 @@ enum Setting: String, CaseIterable, Sendable {
         case .ariEndpointMatch: "RECONCILERD_ARI_ENDPOINT_MATCH"
         case .maxHold: "RECONCILERD_MAX_HOLD"
         case .registrationGrace: "RECONCILERD_REGISTRATION_GRACE"
+        case .dbTimeout: "RECONCILERD_DB_TIMEOUT"
         case .ariApp: "RECONCILERD_ARI_APP"
         case .asteriskTimeout: "RECONCILERD_ASTERISK_TIMEOUT"
         case .unregisterTimeout: "RECONCILERD_UNREGISTER_TIMEOUT"
@@ -87,6 +89,7 @@ enum Setting: String, CaseIterable, Sendable {
         case .maxHold: "10m"
         case .registrationGrace: "2m"
         case .ariEndpointMatch: nil
+        case .dbTimeout: "30s"
         case .ariApp: "reconcilerd"
         case .asteriskTimeout: "5s"
         case .unregisterTimeout: "10s"
@@ -127,6 +130,7 @@ enum Setting: String, CaseIterable, Sendable {
         case .ariEndpointMatch: "Only configurations whose ari_endpoint has this host (or host:port); others are 'not for this bridge'. Default: all."
         case .maxHold: "Longest a change is held back while its trunk has calls up."
         case .registrationGrace: "How long a trunk may stay Rejected or Unregistered before registration.failed is logged."
+        case .dbTimeout: "Bounds every database connect and statement; a stalled network fails the cycle instead of hanging it."
         case .ariApp: "ARI application name for the events WebSocket."
         case .asteriskTimeout: "Timeout of each ARI request and AMI action (an unreachable Asterisk costs at most this per call)."
         case .unregisterTimeout: "How long deprovisioning waits for Asterisk to drop a registration before deleting its auth (30, 30s, 5m)."

@@ -42,8 +42,12 @@ enum ConfigFile {
     }
 
     static func parse(path: String) throws -> [String: String] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw Error(description: "cannot read config file \(path)")
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: path) ? "not readable as UTF-8 text by this user" : "no such file"
+            throw Error(description: "cannot read config file \(path): \(reason)")
         }
         return try parse(text: text, path: path)
     }

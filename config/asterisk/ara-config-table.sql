@@ -8,7 +8,7 @@
 --
 --   psql -v ON_ERROR_STOP=1 -d asterisk -f ara-config-table.sql
 --
--- Same definition as the test schema (scripts/sql/ara_schema.sql). If you choose another
+-- The demo and the tests load this very file. If you choose another
 -- name (RECONCILERD_CONFIG_TABLE), rename the table and index here and in extconfig.conf.
 -- reconcilerd owns only the rows whose filename is RECONCILERD_CONFIG_FILENAME
 -- (default extensions_dograh.conf): other static-realtime files can share the table.

@@ -64,5 +64,6 @@ pg_create_databases() {
     pg_psql "$dograh" -f "$sql/dograh_schema.sql"
     pg_psql "$dograh" -c "GRANT SELECT ON telephony_configurations TO reconcilerd"
     pg_psql "$ara" -f "$sql/ara_schema.sql"
+    pg_psql "$ara" -f "$sql/../../config/asterisk/ara-config-table.sql"
     pg_psql "$ara" -v role=reconcilerd -f "$sql/ara_grants.sql"
 }

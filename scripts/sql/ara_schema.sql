@@ -94,15 +94,5 @@ CREATE TABLE extensions (
     UNIQUE (context, exten, priority)
 );
 
--- Static realtime (extconfig.conf: extensions_dograh.conf => pgsql,general,ast_config).
-CREATE TABLE ast_config (
-    id serial PRIMARY KEY,
-    cat_metric integer NOT NULL DEFAULT 0,
-    var_metric integer NOT NULL DEFAULT 0,
-    commented integer NOT NULL DEFAULT 0,
-    filename varchar(128) NOT NULL,
-    category varchar(128) NOT NULL DEFAULT 'default',
-    var_name varchar(128) NOT NULL,
-    var_val varchar(128) NOT NULL
-);
-CREATE INDEX ast_config_filename_commented ON ast_config (filename, commented);
+-- The static-realtime config table (ast_config) comes from the operator kit:
+-- config/asterisk/ara-config-table.sql, loaded right after this file.

@@ -171,8 +171,9 @@ actor ControlLoop {
         if !awaiting.isEmpty, failed.isEmpty, let asterisk = cycle.asterisk {
             _ = await asterisk.waitUntilUnregistered(awaiting, timeout: options.unregisterTimeout)
         }
-        // Phase two of a deprovisioning (or a retry) runs right away rather than in a poll.
-        followUp = !awaiting.isEmpty || !failed.isEmpty
+        // Phase two of a deprovisioning runs right away rather than at the next poll;
+        // failed actuations wait for the next interval (pending keeps that pass full).
+        followUp = !awaiting.isEmpty && failed.isEmpty
         return report
     }
 

@@ -138,3 +138,29 @@ struct AsteriskOnceTests {
         }
     }
 }
+
+@Suite("reconcilerd daemon with Asterisk")
+struct DaemonAsteriskTests {
+    @Test("a change held for an active call is applied once --max-hold has passed")
+    func maxHold() async throws {
+        try await TestDatabases.with { databases in
+            let admin = try await databases.adminDograh()
+            try await DograhFixtures.insert(admin, name: "Milan", credentials: DograhFixtures.credentials(domain: "pbx0.3cx.cloud", extension: "100"))
+            try await AsteriskHarness.with(databases) { asterisk in
+                var env = asterisk.environment(databases)
+                #expect(try await ReconcilerdProcess.run(["--once", "--apply"], environment: env).status == 0)
+                let id = "dograh_pbx0_3cx_cloud_100"
+                asterisk.state.setEndpoint(DoubleEndpoint(resource: id, state: "online", channelIDs: ["call-1"]), resource: id)
+                let rotated = DograhFixtures.credentials(domain: "pbx0.3cx.cloud", extension: "100", password: "sip-secret-rotated")
+                try await admin.query("UPDATE telephony_configurations SET credentials = \(rotated)::json")
+                env.merge(["RECONCILERD_INTERVAL": "200ms", "RECONCILERD_MAX_HOLD": "2s", "RECONCILERD_LISTEN": ""]) { $1 }
+                let clock = ContinuousClock()
+                let start = clock.now
+                let daemon = try RunningReconcilerd([], environment: env)
+                #expect(await daemon.waitFor(timeout: .seconds(15)) { asterisk.registers == [id] }, "\(daemon.output)")
+                #expect(clock.now - start >= .seconds(2), "held while the call was up")
+                #expect(await daemon.stop() == 0)
+            }
+        }
+    }
+}

@@ -66,7 +66,7 @@ struct AsteriskOnceTests {
                 let failed = try await ReconcilerdProcess.run(["--once", "--apply"], environment: down)
                 #expect(failed.status == 1)
                 #expect(failed.stderr.contains("rows committed, but Asterisk did not confirm:"))
-                #expect(failed.stderr.contains("reload res_pjsip_outbound_registration.so; the next run or daemon cycle retries it"))
+                #expect(failed.stderr.contains("reload res_pjsip_outbound_registration.so; run again when Asterisk answers"))
                 #expect(failed.stdout.contains("registration: unknown (Asterisk not reachable)"))
                 #expect(!failed.all.contains(AsteriskHarness.ariPassword))
 

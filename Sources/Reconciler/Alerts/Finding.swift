@@ -24,11 +24,23 @@ public struct Finding: Hashable, Sendable {
 /// Classifies what a plan reveals into findings. Provisioning a new configuration and
 /// deprovisioning a removed one are normal work, not drift.
 public enum Findings {
-    public static func of(_ plan: Plan, actual: [Row], names: ARANames = ARANames()) -> [Finding] {
+    ///
+    /// With `previousDesired` (the rows the previous pass wanted), a difference is drift only
+    /// where Dograh did not change the row since: a password rotated in Dograh is work, the
+    /// same column edited by hand is drift. Without it (first pass), every difference in a
+    /// provisioned trunk counts.
+    public static func of(_ plan: Plan, actual: [Row], names: ARANames = ARANames(), previousDesired: [RowKey: Row]? = nil) -> [Finding] {
         var findings: [Finding] = []
         let desiredIDs = Set(plan.configurations.filter { $0.state == .desired }.compactMap(\.endpointID))
         let presentIDs = Set(actual.map(\.key.endpointID))
-        for step in plan.steps + plan.deferred.flatMap(\.steps) {
+        func unchangedInDograh(_ step: PlanStep) -> Bool {
+            guard let previousDesired else { return true }
+            switch step {
+            case .update(_, let desired), .create(let desired): return previousDesired[desired.key] == desired
+            case .delete(let row): return previousDesired[row.key] == nil
+            }
+        }
+        for step in plan.steps + plan.deferred.flatMap(\.steps) where unchangedInDograh(step) {
             let key = step.key, table = names.name(of: key.table)
             let base: [(String, String)] = [("table", table), ("id", key.description), ("endpoint", key.endpointID)]
             switch step {

@@ -37,8 +37,7 @@ struct OnceRun {
                 written += applied.report.total
                 rounds.append((observed.plan, applied))
                 if !applied.failedActuations.isEmpty {
-                    let pending = applied.failedActuations.map(\.description).joined(separator: ", ")
-                    FileHandle.standardError.write(Data("reconcilerd: error: rows committed, but Asterisk did not confirm: \(pending); the next run or daemon cycle retries it\n".utf8))
+                    FileHandle.standardError.write(Data("reconcilerd: error: \(Self.pendingMessage(applied.failedActuations))\n".utf8))
                     return Self.failed
                 }
                 let awaiting = Set(observed.plan.deferred.filter { $0.reason == .awaitingUnregistration }.map(\.endpointID))
@@ -62,6 +61,20 @@ struct OnceRun {
             FileHandle.standardError.write(Data("reconcilerd: error: \(error)\n".utf8))
             return Self.failed
         }
+    }
+
+    /// What the operator must know when Asterisk did not confirm: a missed reload is seen
+    /// again by the next run (stale registrations), a missed PJSIPRegister is not.
+    static func pendingMessage(_ failed: [Actuation]) -> String {
+        var parts = ["rows committed, but Asterisk did not confirm: " + failed.map(\.description).joined(separator: ", ")]
+        if failed.contains(where: { if case .reloadModule = $0 { true } else { false } }) {
+            parts.append("run again when Asterisk answers (or start the daemon): the reload is planned again from what Asterisk reports")
+        }
+        let registers = failed.compactMap { if case .register(let id) = $0 { id } else { nil } }
+        if !registers.isEmpty {
+            parts.append("then re-register by hand: " + registers.map { "asterisk -rx 'pjsip send register \($0)'" }.joined(separator: "; "))
+        }
+        return parts.joined(separator: "; ")
     }
 
     private func logInvalid(_ plan: Plan) {
@@ -96,7 +109,7 @@ struct OnceRun {
                 if let next { extra.append(("next_round", next)) }
                 next = PlanJSON.document(plan, names: settings.names, extra: extra)
             }
-            return (next?.serialized(pretty: true) ?? "{}") + "\n"
+            return next.map { $0.serialized(pretty: true) + "\n" } ?? ""
         case .text:
             return rounds.map { plan, applied in
                 let text = PlanText.render(plan, names: settings.names)

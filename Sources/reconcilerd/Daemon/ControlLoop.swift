@@ -48,6 +48,12 @@ actor ControlLoop {
     private var pendingActuations: Set<Actuation> = []
     private var holdStart: [String: ContinuousClock.Instant] = [:]
     private var followUp = false
+    /// The rows the previous full pass wanted: a difference against rows that Dograh did
+    /// not change since is drift; one that follows a Dograh edit is ordinary work.
+    private var previousDesired: [RowKey: Row]?
+    /// The last full pass held changes back (deprovisioning phase two, calls): keep
+    /// running full passes until they are done.
+    private var deferredWork = false
     private var tracker: AlertTracker
     private var statusTableMissingLogged = false
     private(set) var lastSuccess: Date?
@@ -77,7 +83,10 @@ actor ControlLoop {
             case .error: delay = Backoff.jittered(Backoff.delay(failures: failures))
             case .success, .skipped: delay = followUp ? .zero : options.interval
             }
-            force = await waitForNextPass(delay)
+            // A failed pass may have been the one an event or a follow-up asked for: the
+            // next one runs in full rather than trusting the cheap check.
+            let woken = await waitForNextPass(delay)
+            force = woken || result == .error
         }
         await leader?.release()
         logger.info("control loop stopped", metadata: ["event": "daemon.stopped"])
@@ -100,25 +109,36 @@ actor ControlLoop {
         do {
             let cycle = try await connectedCycle()
             let fingerprint = try await cycle.dograh.fingerprint()
-            if !force, !followUp, pendingActuations.isEmpty, holdStart.isEmpty, fingerprint == lastFingerprint,
+            // A standby tries for the lock at every poll, so it takes over within an
+            // interval of the writer going away, not at the next resync.
+            var force = force
+            if options.mode == .heal, let leader, await leader.holderPID == nil, await leader.ensure() {
+                logger.notice("leader lock acquired", metadata: ["event": "leader.acquired"])
+                force = true
+            }
+            if !force, !followUp, !deferredWork, pendingActuations.isEmpty, fingerprint == lastFingerprint,
                let last = lastFullPass, clock.now - last < options.resync {
                 await onPass(PassReport(result: .skipped, duration: clock.now - begin, plan: nil, applied: nil, findings: [],
                                         pendingActuations: pendingActuations.count, isLeader: await leader?.holderPID != nil))
                 return .skipped
             }
-            followUp = false
             let isLeader = options.mode == .heal ? await leader?.ensure() ?? true : false
             let observed = try await cycle.observe(holdExpired: expiredHolds())
             trackHolds(observed.plan)
-            let findings = Findings.of(observed.plan, actual: observed.actual, names: cycle.ara.names)
+            let currentDesired = Dictionary(observed.desired.trunks.flatMap { TrunkRows.rows(for: $0, names: cycle.ara.names) }.map { ($0.key, $0) },
+                                            uniquingKeysWith: { first, _ in first })
+            let findings = Findings.of(observed.plan, actual: observed.actual, names: cycle.ara.names, previousDesired: previousDesired)
             alert(findings)
             var applied: ApplyReport?
+            followUp = false
             if isLeader {
                 applied = try await heal(observed, cycle: cycle)
                 await writeStatus(observed.plan, applied: true, cycle: cycle)
             }
             lastFingerprint = fingerprint
             lastFullPass = clock.now
+            previousDesired = currentDesired
+            deferredWork = observed.plan.deferred.contains { $0.reason != .pruneBudget }
             if failures > 0 { logger.notice("cycles succeed again", metadata: ["event": "cycle.recovered", "after_failures": "\(failures)"]) }
             failures = 0
             lastError = nil
@@ -161,14 +181,21 @@ actor ControlLoop {
                                               "create": "\(plan.count(.create))", "update": "\(plan.count(.update))", "delete": "\(plan.count(.delete))"])
         }
         let actuations = Array(Set(plan.actuations).union(pendingActuations)).sorted()
-        let failed = await cycle.asterisk?.actuate(actuations) ?? []
+        guard let asterisk = cycle.asterisk else {
+            if !actuations.isEmpty {
+                logger.warning("Asterisk is not configured: do this in Asterisk for the rows to take effect",
+                               metadata: ["event": "actuation.manual", "actions": "\(actuations.map(\.description).joined(separator: ", "))"])
+            }
+            return report
+        }
+        let failed = await asterisk.actuate(actuations)
         if !failed.isEmpty {
             logger.warning("Asterisk did not confirm; kept pending for the next cycle",
                            metadata: ["event": "actuation.pending", "actions": "\(failed.map(\.description).joined(separator: ", "))"])
         }
         pendingActuations = Set(failed)
         let awaiting = Set(plan.deferred.filter { $0.reason == .awaitingUnregistration }.map(\.endpointID))
-        if !awaiting.isEmpty, failed.isEmpty, let asterisk = cycle.asterisk {
+        if !awaiting.isEmpty, failed.isEmpty {
             _ = await asterisk.waitUntilUnregistered(awaiting, timeout: options.unregisterTimeout)
         }
         // Phase two of a deprovisioning runs right away rather than at the next poll;

@@ -10,8 +10,9 @@ struct MetricsReporter: Sendable {
         metrics.cycleFinished(result: ReconcilerMetrics.CycleResult(rawValue: report.result.rawValue)!, duration: report.duration)
         metrics.setPendingActuations(report.pendingActuations)
         metrics.setLeader(report.isLeader)
+        // A skipped pass is a successful check of Dograh: the daemon is ready.
+        if report.result != .error { metrics.setLastSuccess(Date()) }
         guard report.result == .success, let plan = report.plan else { return }
-        metrics.setLastSuccess(Date())
         var drift: [String: Int] = [:]
         for finding in report.findings {
             switch finding.event {

@@ -63,10 +63,17 @@ struct FieldReader {
         if EndpointNaming.cleanExtension(extensionNumber).isEmpty { throw error("extension", "has no letters or digits to name the endpoint") }
         let id = EndpointNaming.endpointID(domain: domain, extensionNumber: extensionNumber)!
         if id.count > ARALimits.endpointID {
-            throw error("sip_domain", "endpoint id \(id) is \(id.count) characters; at most \(ARALimits.endpointID) fit "
-                + "(its dialplan context \(id)-outbound must fit extensions.context, varchar(40))")
+            // Blame the part that makes it long, and quote only a bounded prefix of it.
+            let field = EndpointNaming.cleanExtension(extensionNumber).count > EndpointNaming.slug(ofDomain: domain).count ? "extension" : "sip_domain"
+            throw error(field, "endpoint id \(Self.bounded(id)) is \(id.count) characters; at most \(ARALimits.endpointID) fit "
+                + "(its dialplan context <id>-outbound must fit extensions.context, varchar(40))")
         }
         return id
+    }
+
+    /// A value for a message: at most 40 characters of it.
+    static func bounded(_ value: String) -> String {
+        value.count > 40 ? String(value.prefix(40)) + "…" : value
     }
 
     func dialRoutes(_ stripPrefix: String) throws(ConfigurationError) -> [DialRoute] {

@@ -158,13 +158,10 @@ public actor PGConnection {
         case .result(let result):
             return result
         case .timedOut:
+            // No PQcancel: it opens a new connection and waits without a timeout, so on the
+            // very network that stalled it would hang the pass. The statement dies with
+            // the connection.
             abandoned = true
-            // Best effort: ask the server to stop the statement; the socket may be dead.
-            if let cancel = PQgetCancel(connection) {
-                var buffer = [CChar](repeating: 0, count: 256)
-                _ = PQcancel(cancel, &buffer, Int32(buffer.count))
-                PQfreeCancel(cancel)
-            }
             throw .timeout(target: target.redacted, after: queryTimeout)
         }
     }

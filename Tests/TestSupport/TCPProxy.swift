@@ -120,7 +120,7 @@ public final class TCPProxy: @unchecked Sendable {
         Thread.detachNewThread { [self] in acceptLoop() }
     }
 
-    public struct ProxyError: Error { static let cannotListen = ProxyError() }
+    public struct ProxyError: Error { public static let cannotListen = ProxyError() }
 
     /// Convenience: a proxy in front of the Postgres of a libpq URL; returns the proxy and
     /// the URL rewritten to go through it.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Reconciler
 
 /// One log line per entry on stderr, as logfmt or JSON, with metadata as fields. Alerts
 /// carry a stable `event` field (e.g. `drift.row`, `config.invalid`) for log pipelines.
@@ -38,10 +39,20 @@ struct LineLogHandler: LogHandler {
 
     static func logfmt(_ fields: [(String, String)]) -> String {
         fields.map { key, value in
-            let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || $0.isNewline }
+            let needsQuotes = value.isEmpty || value.unicodeScalars.contains {
+                $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || ConfigurationRef.isControl($0)
+            }
             guard needsQuotes else { return "\(key)=\(value)" }
-            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "\n", with: "\\n")
+            var escaped = ""
+            for scalar in value.unicodeScalars {
+                switch scalar {
+                case "\\": escaped += "\\\\"
+                case "\"": escaped += "\\\""
+                case "\n": escaped += "\\n"
+                case let s where ConfigurationRef.isControl(s): escaped += String(format: "\\u%04x", s.value)
+                default: escaped.unicodeScalars.append(scalar)
+                }
+            }
             return "\(key)=\"\(escaped)\""
         }.joined(separator: " ")
     }
@@ -61,7 +72,7 @@ struct LineLogHandler: LogHandler {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
-            case let s where s.value < 0x20: out += String(format: "\\u%04x", s.value)
+            case let s where ConfigurationRef.isControl(s): out += String(format: "\\u%04x", s.value)
             default: out.unicodeScalars.append(scalar)
             }
         }

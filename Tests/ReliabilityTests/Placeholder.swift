@@ -1,1 +1,0 @@
-// The reliability suite lands here.

@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
         --no-build) build=0; shift ;;
         --bin) bin=$2; build=0; shift 2 ;;
         --no-doc) doc=0; shift ;;
-        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 64 ;;
         *) sizes+=("$1"); shift ;;
     esac
@@ -113,9 +113,9 @@ median_ms() { python3 -c 'import sys,statistics; v=[int(x)/1e6 for x in sys.argv
 # A valid, active configuration that is neither a collision nor copied by one
 # (see scripts/bench/generate_dograh.sql), near position $1.
 pick_config() {
-    local i=$1
-    while [ $((i % 100)) = 42 ] || [ $((i % 50)) = 17 ] || [ $((i % 1000)) = 999 ] || [ $((i % 1000)) = 499 ]; do
-        i=$((i + 1))
+    local i=$1 n=$2
+    while [ $((i % 100)) = 42 ] || [ $((i % 50)) = 17 ] || [ $((i % 1000)) = 999 ] || [ $((i % 1000)) = 499 ] || [ "$i" -gt "$n" ]; do
+        i=$((i % n + 1))
     done
     echo "$i"
 }
@@ -207,7 +207,7 @@ for n in "${sizes[@]}"; do
     echo "    one change: one configuration edited, then reconcilerd --once --apply --output json ($runs runs)"
     chg=()
     for r in $(seq 1 "$runs"); do
-        config=$(pick_config $(( (n / 2 + 37 * r) % n + 1 )))
+        config=$(pick_config $(( (n / 2 + 37 * r) % n + 1 )) "$n")
         edit=${edits[$(( (r - 1) % ${#edits[@]} ))]}
         apsql "$dograh" -A -t -c "SELECT credentials FROM telephony_configurations WHERE id = $config" > "$work/cred_before"
         case $edit in
@@ -280,4 +280,6 @@ if [ "$doc" = 1 ]; then
 else
     python3 scripts/bench/tool.py report "$results" "$work/machine.json"
 fi
-cp "$results" "${BENCH_KEEP_RESULTS:-/dev/null}" 2>/dev/null || true
+# BENCH_KEEP=DIR keeps the raw figures (results.jsonl, machine.json) for a later
+# `python3 scripts/bench/tool.py report DIR/results.jsonl DIR/machine.json [docs/PERFORMANCE.md]`.
+if [ -n "${BENCH_KEEP:-}" ]; then mkdir -p "$BENCH_KEEP" && cp "$results" "$work/machine.json" "$BENCH_KEEP/"; fi

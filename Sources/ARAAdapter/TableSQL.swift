@@ -62,7 +62,7 @@ struct TableSQL: Sendable {
         var head = "{"
         if let filename {
             head += "\"filename\":"
-            Self.appendJSONString(filename, to: &head)
+            JSONValue.writeString(filename, to: &head)
             head += ","
         }
         let keyLabels = keyColumns.enumerated().map { index, column in (index == 0 ? "" : ",") + "\"\(column)\":" }
@@ -75,40 +75,16 @@ struct TableSQL: Sendable {
             out += head
             for (label, part) in zip(keyLabels, row.key.parts) {
                 out += label
-                Self.appendJSONString(part, to: &out)
+                JSONValue.writeString(part, to: &out)
             }
             for (label, value) in zip(valueLabels, row.values) {
                 out += label
-                if let value { Self.appendJSONString(value, to: &out) } else { out += "null" }
+                if let value { JSONValue.writeString(value, to: &out) } else { out += "null" }
             }
             out += "}"
         }
         out += "]"
         return out
-    }
-
-    /// A JSON string literal, escaped exactly as `JSONValue` does; values that need no
-    /// escaping (nearly all) are copied in one piece.
-    static func appendJSONString(_ value: String, to out: inout String) {
-        out += "\""
-        if !value.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
-            out += value
-        } else {
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case let s where s.value < 0x20:
-                    let hex = String(s.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 
     func row(from values: [String?]) -> Row? {

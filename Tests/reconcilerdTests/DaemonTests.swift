@@ -174,72 +174,33 @@ struct DaemonTests {
 
 @Suite("reconcilerd daemon: HTTP endpoint")
 struct DaemonHTTPTests {
-    /// GET over loopback with python3's urllib (status and body; "000" when nothing answers).
-    static func get(_ url: String) async throws -> (status: Int, body: String) {
-        let script = """
-            import sys, urllib.request, urllib.error
-            try:
-                r = urllib.request.urlopen(sys.argv[1], timeout=5); print(r.status); print(r.read().decode())
-            except urllib.error.HTTPError as e:
-                print(e.code); print(e.read().decode())
-            except Exception:
-                print(0)
-            """
-        let result = try await ProcessRunnerShim.run("/usr/bin/env", ["python3", "-c", script, url])
-        let status = Int(result.prefix { $0 != "\n" }) ?? 0
-        return (status, String(result.drop { $0 != "\n" }.dropFirst()))
-    }
-
-    static func freePort() async throws -> Int {
-        Int(try await ProcessRunnerShim.run("/usr/bin/env", ["python3", "-c",
-            "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"])
-            .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-    }
-
     @Test("/healthz, /readyz and /metrics answer, and the metrics move with the cycles")
     func metricsMove() async throws {
         try await TestDatabases.with { databases in
-            let port = try await Self.freePort()
+            let port = try await LoopbackTools.freePort()
             let daemon = try RunningReconcilerd([], environment: [
                 "DATABASE_URL": databases.dograhURL, "ASTERISK_ARA_DSN": databases.araURL,
                 "RECONCILERD_INTERVAL": "200ms", "RECONCILERD_LISTEN": "127.0.0.1:\(port)",
             ])
             let base = "http://127.0.0.1:\(port)"
-            #expect(try await daemon.waitFor { try await Self.get(base + "/readyz").status == 200 }, "\(daemon.output)")
-            let health = try await Self.get(base + "/healthz")
+            #expect(try await daemon.waitFor { try await LoopbackTools.get(base + "/readyz").status == 200 }, "\(daemon.output)")
+            let health = try await LoopbackTools.get(base + "/healthz")
             #expect(health.status == 200 && health.body.hasPrefix("ok"))
-            #expect(try await Self.get(base + "/nope").status == 404)
-            let before = try await Self.get(base + "/metrics").body
+            #expect(try await LoopbackTools.get(base + "/nope").status == 404)
+            let before = try await LoopbackTools.get(base + "/metrics").body
             #expect(before.contains("reconcilerd_leader 1"))
             #expect(before.contains(#"reconcilerd_apply_actions_total{table="ps_auths",verb="create"} 0"#))
 
             let admin = try await databases.adminDograh()
             try await DograhFixtures.insert(admin, name: "Milan", credentials: DograhFixtures.credentials())
             #expect(try await daemon.waitFor {
-                try await Self.get(base + "/metrics").body.contains(#"reconcilerd_apply_actions_total{table="ps_auths",verb="create"} 1"#)
+                try await LoopbackTools.get(base + "/metrics").body.contains(#"reconcilerd_apply_actions_total{table="ps_auths",verb="create"} 1"#)
             })
-            let after = try await Self.get(base + "/metrics").body
+            let after = try await LoopbackTools.get(base + "/metrics").body
             #expect(after.contains(#"reconcilerd_trunks{registration="unknown"} 1"#))
             #expect(after.contains(#"reconcilerd_cycles_total{result="skipped"}"#))
             #expect(!after.contains("sip-secret"))
             #expect(await daemon.stop() == 0)
         }
-    }
-}
-
-/// Runs a helper program and returns its stdout.
-enum ProcessRunnerShim {
-    static func run(_ executable: String, _ arguments: [String]) async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data: Data = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: pipe.fileHandleForReading.readDataToEndOfFile()) }
-        }
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }

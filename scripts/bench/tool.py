@@ -236,7 +236,7 @@ def report(results_path, machine_path, doc_path=None):
             verdicts.append((f"no-op ≤ {TARGETS['noop']:.1f}× SELECT (N = {n:,})", n_ms / s_ms <= TARGETS["noop"], f"{n_ms / s_ms:.2f}×"))
             verdicts.append((f"peak RSS ≤ {TARGETS['rss_mb']:.0f} MB (N = {n:,})", peak <= TARGETS["rss_mb"], f"{peak:.1f} MB"))
         if n == target_n:
-            verdicts.append((f"one change writes exactly that configuration's rows, ≤ 1 reload (every N)",
+            verdicts.append((f"one change: rows written are exactly the edited configuration's, reloads needed ≤ 1 (every N)",
                              all(all(c["check"]["exact"] and c["check"].get("followup_exact", True) and c["check"]["reloads"] <= 1
                                      for c in by[(m, "change")]) for m in ns),
                              "see the run-by-run table"))
@@ -327,13 +327,19 @@ Details (min–max over the runs in brackets):
 ### One change, run by run
 
 Each run edits one valid, active configuration in Dograh (a different one each run; the
-edit kinds rotate), then times `reconcilerd --once --apply --output json --stats`. "DB rows
-changed" comes from dumps of every owned ARA row taken before and after the run, independent
-of reconcilerd's own report; "exact" means rows written = plan steps = DB rows changed and
-every changed row belongs to the edited configuration's endpoint id (old or new). "Reloads
-needed" is derived from the JSON plan: 1 if any step touches `ps_registrations` or the
-static-realtime context table (`ast_config`), else 0 (reconcilerd does not talk to Asterisk
-in `--once` yet).
+edit kinds rotate: new SIP password, other strip prefix, other transport, new extension,
+deactivated), then times `reconcilerd --once --apply --output json --stats`. "Rows changed in
+the database" comes from dumps of every owned ARA row taken before and after the run,
+independent of reconcilerd's own report; "exact" means rows written = plan steps = rows
+changed in the database, and every changed row belongs to the edited configuration's endpoint
+id (old or new). "Reloads needed" is derived from the JSON plan as the brief defines it: 1 if
+any step touches `ps_registrations` or the static-realtime context table (`ast_config`), else
+0. "reconcilerd's planned actuations" is the plan's own `actuations` list (the benchmark
+configures no Asterisk, so nothing is sent). An endpoint that goes away (a new extension
+moves the trunk to a new endpoint id; deactivating removes it) loses its registration row
+first and its other rows one cycle later (two-phase deprovisioning). The bench runs those
+follow-up cycles untimed until the plan is empty, and checks that they also touch only that
+configuration's rows.
 
 {change_table}
 
@@ -341,9 +347,9 @@ in `--once` yet).
 
 All times are whole processes (fork, exec, connect, work, exit) measured with
 `date +%s%N` around the command, which runs under GNU time (`/usr/bin/time -f %M`) for its
-peak resident set size. Each figure is the median of {runs} runs; every phase has one
-untimed warm-up run first, and reconcilerd and its baseline alternate run by run so that
-drift hits both sides alike. All processes connect over TCP to 127.0.0.1 as the same
+peak resident set size. Each figure is the median of {runs} runs; converge, no-op and their
+baselines each get one untimed warm-up run first, and reconcilerd and its baseline alternate
+run by run so that drift hits both sides alike. All processes connect over TCP to 127.0.0.1 as the same
 DML-only role `reconcilerd` (SCRAM authentication), so every connection costs the same.
 
 - **Converge from empty** — the ARA tables are `TRUNCATE`d (and a `CHECKPOINT` taken)
@@ -368,8 +374,10 @@ DML-only role `reconcilerd` (SCRAM authentication), so every connection costs th
 - **One change** — see above.
 - **Peak RSS** — maximum resident set size of the reconcilerd process (GNU time `%M`),
   maximum over all its runs for that N; medians per phase alongside.
-- **Statements per cycle** — from `--stats` (counted in `PGConnection`: every
-  `PQexec`/`PQexecParams` is one round trip). Converge and one change on the ARA side are
+- **CPU** — user + system time of the process itself (GNU time `%U + %S`, 10 ms
+  resolution); the server's work is not in it.
+- **Statements per cycle** — from `--stats` (counted in `PGConnection`: every statement
+  sent is one round trip). Converge and one change on the ARA side are
   the 6 reads plus `BEGIN`, at most one `INSERT`/`UPDATE`/`DELETE` per table touched, and
   `COMMIT`.
 

@@ -231,23 +231,30 @@ public enum Planner {
 
 /// Steps still to run this cycle, and those held back per endpoint with a reason.
 private struct Gate {
-    private(set) var pending: [PlanStep]
+    /// Steps by endpoint id: holding back one trunk's steps must not scan every step, or a
+    /// mass removal blocked by the prune budget costs trunks × steps.
+    private var byEndpoint: [String: [PlanStep]]
     private(set) var deferrals: [Deferral] = []
 
-    init(steps: [PlanStep]) { pending = steps }
+    init(steps: [PlanStep]) { byEndpoint = Dictionary(grouping: steps, by: \.key.endpointID) }
 
-    func isPending(_ id: String) -> Bool { pending.contains { $0.key.endpointID == id } }
+    /// The steps still to run, in no particular order.
+    var pending: [PlanStep] { byEndpoint.values.flatMap { $0 } }
 
-    func pendingSteps(of id: String) -> [PlanStep] { pending.filter { $0.key.endpointID == id } }
+    func isPending(_ id: String) -> Bool { !(byEndpoint[id]?.isEmpty ?? true) }
+
+    func pendingSteps(of id: String) -> [PlanStep] { byEndpoint[id] ?? [] }
 
     /// Moves the endpoint's pending steps matching `predicate` into a deferral.
     mutating func `defer`(_ id: String, _ reason: Deferral.Reason, where predicate: (PlanStep) -> Bool) {
+        guard var steps = byEndpoint[id] else { return }
         var held: [PlanStep] = []
-        pending.removeAll { step in
-            guard step.key.endpointID == id, predicate(step) else { return false }
+        steps.removeAll { step in
+            guard predicate(step) else { return false }
             held.append(step)
             return true
         }
+        byEndpoint[id] = steps
         if !held.isEmpty { deferrals.append(Deferral(endpointID: id, reason: reason, steps: Planner.order(held))) }
     }
 }

@@ -48,8 +48,15 @@ public indirect enum JSONValue: Hashable, Sendable {
         }
     }
 
-    static func writeString(_ value: String, to out: inout String) {
+    /// Appends `value` as a JSON string literal. Values that need no escaping (nearly all)
+    /// are copied in one piece: the ARA adapter writes tens of thousands of them per apply.
+    public static func writeString(_ value: String, to out: inout String) {
         out += "\""
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) else {
+            out += value
+            out += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The `credentials` json of a configuration, decoded leniently enough to report every
 /// problem as a field error instead of failing the whole read.
 struct Credentials {
@@ -11,7 +9,7 @@ struct Credentials {
     }
 
     init(json: String) throws(Problem) {
-        guard let parsed = try? JSONDecoder().decode(JSONScalar.self, from: Data(json.utf8)) else { throw .malformed }
+        guard let parsed = try? JSONScanner.parse(json) else { throw .malformed }
         guard case .object(let object) = parsed else { throw .notAnObject(parsed.typeName) }
         self.object = object
     }
@@ -36,28 +34,8 @@ struct Credentials {
 }
 
 /// Just enough of JSON to tell the types apart; nested values are only named, not kept.
-enum JSONScalar: Decodable {
+enum JSONScalar {
     case null, bool, integer(Int64), number, string(String), array, object([String: JSONScalar])
-
-    init(from decoder: any Decoder) throws {
-        if let keyed = try? decoder.container(keyedBy: AnyKey.self) {
-            var members: [String: JSONScalar] = [:]
-            for key in keyed.allKeys { members[key.stringValue] = try keyed.decode(JSONScalar.self, forKey: key) }
-            self = .object(members)
-            return
-        }
-        if var unkeyed = try? decoder.unkeyedContainer() {
-            while !unkeyed.isAtEnd { _ = try unkeyed.decode(JSONScalar.self) }
-            self = .array
-            return
-        }
-        let single = try decoder.singleValueContainer()
-        if single.decodeNil() { self = .null }
-        else if let value = try? single.decode(String.self) { self = .string(value) }
-        else if (try? single.decode(Bool.self)) != nil { self = .bool }
-        else if let value = try? single.decode(Int64.self) { self = .integer(value) }
-        else { _ = try single.decode(Double.self); self = .number }
-    }
 
     var typeName: String {
         switch self {
@@ -68,12 +46,5 @@ enum JSONScalar: Decodable {
         case .array: "an array"
         case .object: "an object"
         }
-    }
-
-    private struct AnyKey: CodingKey {
-        let stringValue: String
-        init(stringValue: String) { self.stringValue = stringValue }
-        var intValue: Int? { nil }
-        init?(intValue: Int) { nil }
     }
 }

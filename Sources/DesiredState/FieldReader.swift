@@ -1,4 +1,3 @@
-import Foundation
 import Reconciler
 
 /// Reads and checks the fields of one configuration, producing errors that name it.
@@ -47,7 +46,7 @@ struct FieldReader {
             if raw.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
                 throw error(field, "contains a control character (NUL, newline, ...)")
             }
-            return trim ? raw.trimmingCharacters(in: .whitespaces) : raw
+            return trim ? Self.trimmingSpaces(raw) : raw
         }
     }
 
@@ -69,6 +68,15 @@ struct FieldReader {
                 + "(its dialplan context <id>-outbound must fit extensions.context, varchar(40))")
         }
         return id
+    }
+
+    /// Without leading and trailing spaces (control characters were refused before).
+    static func trimmingSpaces(_ value: String) -> String {
+        guard let first = value.first, let last = value.last, first.isWhitespace || last.isWhitespace else { return value }
+        var slice = Substring(value)
+        while let head = slice.first, head.isWhitespace { slice.removeFirst() }
+        while let tail = slice.last, tail.isWhitespace { slice.removeLast() }
+        return String(slice)
     }
 
     /// A value for a message: at most 40 characters of it.

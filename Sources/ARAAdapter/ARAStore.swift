@@ -41,6 +41,7 @@ public struct ARAStore: Sendable {
     ///
     /// With `leaderPID`, the transaction first checks that this backend still holds the
     /// leader lock and rolls back with `ARAError.notLeader` if not.
+    @discardableResult
     public func apply(_ steps: [PlanStep], leaderPID: Int32? = nil) async throws -> ApplyReport {
         guard !steps.isEmpty else { return ApplyReport() }
         let tables = self.tables

@@ -83,17 +83,17 @@ public final class ARIDouble: Sendable {
                 var encoder = HTTPResponseEncoder.Configuration()
                 // Asterisk's own header set (incl. `Content-Length: 0` on 204) must go out untouched.
                 encoder.automaticallySetFramingHeaders = false
-                let httpHandler = ARIDoubleHTTPHandler(router: router, state: state)
+                let httpHandlerName = "ari-double-http"
                 return channel.pipeline.configureHTTPServerPipeline(
                     // After an upgrade the plain-HTTP handler must go, or WebSocket bytes reach it.
                     withServerUpgrade: (upgraders: [upgrader], completionHandler: { context in
-                        context.pipeline.syncOperations.removeHandler(httpHandler, promise: nil)
+                        context.pipeline.removeHandler(name: httpHandlerName, promise: nil)
                     }),
                     withErrorHandling: true,
                     withOutboundHeaderValidation: true,
                     withEncoderConfiguration: encoder
                 ).flatMapThrowing {
-                    try channel.pipeline.syncOperations.addHandler(httpHandler)
+                    try channel.pipeline.syncOperations.addHandler(ARIDoubleHTTPHandler(router: router, state: state), name: httpHandlerName)
                 }
             }
             .bind(host: "127.0.0.1", port: port)

@@ -286,7 +286,7 @@ struct BadInputCorpusTests {
             // The daemon: one config.invalid alert per invalid configuration and one status row each.
             let daemon = try RunningReconcilerd([], environment: env)
             let threeCX = cases.filter { if case .ignored = $0.expect { false } else { true } }.count + Self.controls.count
-            #expect(try await Rel.waitUntil(timeout: .seconds(15)) {
+            #expect(await Rel.waitUntil(timeout: .seconds(15)) {
                 (try? await ara.query("SELECT count(*)::text FROM reconcilerd_status").scalar()) == "\(threeCX)"
             }, "\(daemon.output.suffix(2000))")
             try await Task.sleep(for: .milliseconds(500))

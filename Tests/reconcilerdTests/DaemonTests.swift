@@ -156,7 +156,7 @@ struct DaemonTests {
             #expect(migrate.status == 0, "\(migrate.all)")
             let daemon = try RunningReconcilerd([], environment: environment(databases))
             let ara = try await databases.adminARA()
-            #expect(try await daemon.waitFor {
+            #expect(await daemon.waitFor {
                 (try? await ara.query("SELECT count(*) FROM reconcilerd_status").scalar()) == "2"
             })
             _ = await daemon.stop()

@@ -2,7 +2,20 @@
 /// grouped by configuration, then a summary line. Secrets show as `(sensitive)`.
 public enum PlanText {
     public static func render(_ plan: Plan, names: ARANames = ARANames(), annotations: [String: [String]] = [:]) -> String {
+        var text = ""
+        write(plan, names: names, annotations: annotations) { text += $0 }
+        return text
+    }
+
+    /// The same text in pieces, one configuration at a time, so that a plan of tens of
+    /// thousands of steps can go to stdout without being held in memory whole.
+    public static func write(_ plan: Plan, names: ARANames = ARANames(), annotations: [String: [String]] = [:],
+                             to sink: (String) -> Void) {
         var out: [String] = []
+        func flush() {
+            sink(out.joined(separator: "\n") + "\n")
+            out.removeAll(keepingCapacity: true)
+        }
         let byEndpoint = Dictionary(grouping: plan.steps, by: \.key.endpointID)
         let deferredByEndpoint = Dictionary(grouping: plan.deferred, by: \.endpointID)
         let driftByEndpoint = Dictionary(grouping: plan.asteriskDrift, by: \.endpointID)
@@ -25,6 +38,7 @@ public enum PlanText {
                 out.append("    routing (strip_prefix \(prefix.isEmpty ? "empty" : prefix)): " + samples.joined(separator: ", "))
             }
             out.append("")
+            flush()
         }
         let unclaimedDrift = plan.asteriskDrift.filter { drift in !plan.configurations.contains { $0.endpointID == drift.endpointID } }
         for drift in unclaimedDrift { out += ["asterisk still holds \(drift.endpointID)", "    ! asterisk: " + describe(drift), ""] }
@@ -32,7 +46,7 @@ public enum PlanText {
             out.append("Then Asterisk: " + plan.actuations.map(\.description).joined(separator: ", ") + ".")
         }
         out.append(summary(plan))
-        return out.joined(separator: "\n") + "\n"
+        flush()
     }
 
     static func describe(_ drift: AsteriskDrift) -> String {

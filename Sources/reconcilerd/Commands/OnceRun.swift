@@ -23,13 +23,13 @@ struct OnceRun {
             var observed = try await cycle.observe()
             logInvalid(observed.plan)
             guard apply else {
-                write(render([(observed.plan, nil)]))
+                output([(observed.plan, nil)])
                 await writeStats(cycle, observed, applied: 0)
                 return observed.plan.isEmpty ? Self.inSync : Self.changesPending
             }
             var rounds: [(Plan, Cycle.Applied?)] = []
             var written = 0
-            defer { write(render(rounds)) }
+            defer { output(rounds) }
             // Deprovisioning takes two rounds: the registration row, then (once Asterisk
             // has dropped the registration) the rest.
             for round in 1...2 {
@@ -99,8 +99,9 @@ struct OnceRun {
     }
 
     /// Each round (two when a deprovisioning completes in this run) rendered in turn; in
-    /// JSON one document, later rounds nested under `next_round`.
-    private func render(_ rounds: [(Plan, Cycle.Applied?)]) -> String {
+    /// JSON one document, later rounds nested under `next_round`. Text goes out piece by
+    /// piece: a converge of 10,000 trunks is a plan of ~90,000 steps.
+    private func output(_ rounds: [(Plan, Cycle.Applied?)]) {
         switch settings.output {
         case .json:
             var next: JSONValue?
@@ -109,15 +110,17 @@ struct OnceRun {
                 if let next { extra.append(("next_round", next)) }
                 next = PlanJSON.document(plan, names: settings.names, extra: extra)
             }
-            return next.map { $0.serialized(pretty: true) + "\n" } ?? ""
+            if let next { write(next.serialized(pretty: true) + "\n") }
         case .text:
-            return rounds.map { plan, applied in
-                let text = PlanText.render(plan, names: settings.names)
-                guard let applied else { return text }
-                var lines = [text + "Applied: \(applied.report.total) row change\(applied.report.total == 1 ? "" : "s") committed in one transaction."]
-                for actuation in plan.actuations { lines.append("Asterisk: \(actuation) — \(actuationState(actuation, applied)).") }
-                return lines.joined(separator: "\n") + "\n"
-            }.joined(separator: "\n")
+            var buffer = StandardOutputBuffer()
+            for (index, (plan, applied)) in rounds.enumerated() {
+                if index > 0 { buffer.append("\n") }
+                PlanText.write(plan, names: settings.names) { buffer.append($0) }
+                guard let applied else { continue }
+                buffer.append("Applied: \(applied.report.total) row change\(applied.report.total == 1 ? "" : "s") committed in one transaction.\n")
+                for actuation in plan.actuations { buffer.append("Asterisk: \(actuation) — \(actuationState(actuation, applied)).\n") }
+            }
+            buffer.flush()
         }
     }
 
@@ -153,5 +156,21 @@ enum Wiring {
         let ara = try await settings.connect(.araDSN, purpose: "ARA (Asterisk realtime)")
         return Cycle(dograh: DograhReader(connection: dograh, bridge: settings.bridge), ara: try ARAStore(connection: ara, names: settings.names),
                      asterisk: asterisk, policy: settings.policy, logger: logger)
+    }
+}
+
+/// Collects output and writes it to stdout in blocks of about 64 KiB.
+struct StandardOutputBuffer {
+    private var pending = ""
+
+    mutating func append(_ text: String) {
+        pending += text
+        if pending.utf8.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        guard !pending.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(pending.utf8))
+        pending = ""
     }
 }

@@ -55,18 +55,17 @@ struct AlertTrackerTests {
         #expect(Findings.of(removal, actual: Fixtures.rows(milan)).isEmpty)
     }
 
-    @Test("with the previous pass's desired rows, a Dograh edit is work and a hand edit is drift")
+    @Test("with the previous pass's desired trunks, a Dograh edit is work and a hand edit is drift")
     func dograhEditIsNotDrift() {
         let before = Fixtures.trunk()
-        let previous = Dictionary(uniqueKeysWithValues: TrunkRows.rows(for: before).map { ($0.key, $0) })
         // Dograh rotated the password and changed the strip prefix: no drift.
         let edited = Fixtures.trunk(password: "rotated", stripPrefix: "^00")
         let plan = Planner.plan(desired: Fixtures.snapshot(edited), actual: Fixtures.rows(before))
         #expect(plan.count(.update) == 1 && plan.count(.create) == 1 && plan.count(.delete) == 1)
-        #expect(Findings.of(plan, actual: Fixtures.rows(before), previousDesired: previous).isEmpty)
+        #expect(Findings.of(plan, actual: Fixtures.rows(before), editedInDograh: Findings.edited(from: [before], to: [edited])).isEmpty)
         // The same differences with Dograh unchanged are drift.
         let handEdited = Fixtures.rows(before).replacing(.psAors, id: before.endpointID, column: "contact", with: "sip:x")
         let drift = Planner.plan(desired: Fixtures.snapshot(before), actual: handEdited)
-        #expect(Findings.of(drift, actual: handEdited, previousDesired: previous).map(\.event) == ["drift.row"])
+        #expect(Findings.of(drift, actual: handEdited, editedInDograh: Findings.edited(from: [before], to: [before])).map(\.event) == ["drift.row"])
     }
 }

@@ -25,22 +25,16 @@ public struct Finding: Hashable, Sendable {
 /// deprovisioning a removed one are normal work, not drift.
 public enum Findings {
     ///
-    /// With `previousDesired` (the rows the previous pass wanted), a difference is drift only
-    /// where Dograh did not change the row since: a password rotated in Dograh is work, the
-    /// same column edited by hand is drift. Without it (first pass), every difference in a
-    /// provisioned trunk counts.
-    public static func of(_ plan: Plan, actual: [Row], names: ARANames = ARANames(), previousDesired: [RowKey: Row]? = nil) -> [Finding] {
+    /// With `editedInDograh` (endpoint ids whose trunk changed since the previous pass, see
+    /// `edited(from:to:)`), a difference is drift only where Dograh did not change the trunk:
+    /// a password rotated in Dograh is work, the same column edited by hand is drift. Without
+    /// it (first pass), every difference in a provisioned trunk counts.
+    public static func of(_ plan: Plan, actual: [Row], names: ARANames = ARANames(), editedInDograh: Set<String>? = nil) -> [Finding] {
         var findings: [Finding] = []
         let desiredIDs = Set(plan.configurations.filter { $0.state == .desired }.compactMap(\.endpointID))
         let presentIDs = Set(actual.map(\.key.endpointID))
-        func unchangedInDograh(_ step: PlanStep) -> Bool {
-            guard let previousDesired else { return true }
-            switch step {
-            case .update(_, let desired), .create(let desired): return previousDesired[desired.key] == desired
-            case .delete(let row): return previousDesired[row.key] == nil
-            }
-        }
-        for step in plan.steps + plan.deferred.flatMap(\.steps) where unchangedInDograh(step) {
+        let edited = editedInDograh ?? []
+        for step in plan.steps + plan.deferred.flatMap(\.steps) where !edited.contains(step.key.endpointID) {
             let key = step.key, table = names.name(of: key.table)
             let base: [(String, String)] = [("table", table), ("id", key.description), ("endpoint", key.endpointID)]
             switch step {
@@ -84,5 +78,13 @@ public enum Findings {
                                     fields: [("endpoint", id), ("status", status.rawValue)]))
         }
         return findings
+    }
+
+    /// Endpoint ids whose desired trunk differs between two passes (added, removed or
+    /// changed): comparing trunks, not the ~9 rows each maps to, keeps this cheap per pass.
+    public static func edited(from previous: [Trunk], to current: [Trunk]) -> Set<String> {
+        let before = Dictionary(previous.map { ($0.endpointID, $0) }, uniquingKeysWith: { first, _ in first })
+        let after = Dictionary(current.map { ($0.endpointID, $0) }, uniquingKeysWith: { first, _ in first })
+        return Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }
     }
 }

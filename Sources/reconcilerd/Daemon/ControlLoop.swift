@@ -50,7 +50,7 @@ actor ControlLoop {
     private var followUp = false
     /// The rows the previous full pass wanted: a difference against rows that Dograh did
     /// not change since is drift; one that follows a Dograh edit is ordinary work.
-    private var previousDesired: [RowKey: Row]?
+    private var previousTrunks: [Trunk]?
     /// The last full pass held changes back (deprovisioning phase two, calls): keep
     /// running full passes until they are done.
     private var deferredWork = false
@@ -125,9 +125,8 @@ actor ControlLoop {
             let isLeader = options.mode == .heal ? await leader?.ensure() ?? true : false
             let observed = try await cycle.observe(holdExpired: expiredHolds())
             trackHolds(observed.plan)
-            let currentDesired = Dictionary(observed.desired.trunks.flatMap { TrunkRows.rows(for: $0, names: cycle.ara.names) }.map { ($0.key, $0) },
-                                            uniquingKeysWith: { first, _ in first })
-            let findings = Findings.of(observed.plan, actual: observed.actual, names: cycle.ara.names, previousDesired: previousDesired)
+            let edited = previousTrunks.map { Findings.edited(from: $0, to: observed.desired.trunks) }
+            let findings = Findings.of(observed.plan, actual: observed.actual, names: cycle.ara.names, editedInDograh: edited)
             alert(findings)
             var applied: ApplyReport?
             followUp = false
@@ -137,7 +136,7 @@ actor ControlLoop {
             }
             lastFingerprint = fingerprint
             lastFullPass = clock.now
-            previousDesired = currentDesired
+            previousTrunks = observed.desired.trunks
             deferredWork = observed.plan.deferred.contains { $0.reason != .pruneBudget }
             if failures > 0 { logger.notice("cycles succeed again", metadata: ["event": "cycle.recovered", "after_failures": "\(failures)"]) }
             failures = 0

@@ -3,6 +3,8 @@ import Reconciler
 /// What an apply wrote: row counts per table and verb.
 public struct ApplyReport: Sendable, Equatable {
     public var counts: [ARATable: [PlanStep.Verb: Int]] = [:]
+    /// The creates went in by COPY (a bulk apply without conflicts), not by the upsert.
+    public internal(set) var createdByCopy = false
 
     public init() {}
 
@@ -12,5 +14,11 @@ public struct ApplyReport: Sendable, Equatable {
 
     mutating func record(_ table: ARATable, _ verb: PlanStep.Verb, _ count: Int) {
         counts[table, default: [:]][verb, default: 0] += count
+    }
+
+    mutating func merge(_ other: ApplyReport) {
+        for (table, verbs) in other.counts {
+            for (verb, count) in verbs { record(table, verb, count) }
+        }
     }
 }

@@ -22,6 +22,15 @@ struct TableSQL: Sendable {
         return SQLQuery(unsafeSQL: sql + " AND filename = $1", binds: [filename])
     }
 
+    /// This table's part of `ARAStore.readDigest`: `count:sum` of the owned rows, hashed as
+    /// `RowDigest` hashes them (filename, if any, as $1).
+    var digest: String {
+        let text = (keyColumns + table.managedColumns).map { "coalesce(\(quoted($0))::text, '')" }.joined(separator: ", ")
+        let owner = quoted(keyColumns[0])
+        return "(SELECT count(*)::text || ':' || coalesce(sum(hashtextextended(concat_ws(E'\\x1f', \(text)), 0)), 0)::text "
+            + "FROM \(name.quoted) WHERE starts_with(\(owner), '\(Ownership.idPrefix)')" + (filename == nil ? "" : " AND filename = $1") + ")"
+    }
+
     private var source: String { "json_populate_recordset(NULL::\(name.quoted), $1::json) AS j" }
 
     private var keyMatch: String {
@@ -48,6 +57,68 @@ struct TableSQL: Sendable {
 
     var delete: String {
         "DELETE FROM \(name.quoted) AS t USING \(source) WHERE \(keyMatch)"
+    }
+
+    /// Plain insert of many rows at once; `ARAStore` runs it in a savepoint and falls back
+    /// to `insert` when a row turns out to exist already.
+    var copyIn: String {
+        "COPY \(name.quoted) (\(allColumns.map(quoted).joined(separator: ", "))) FROM STDIN"
+    }
+
+    /// For the config table, which has no unique key: keys of reconcilerd's rows held more
+    /// than once (after a COPY, a row that already existed). nil for the other tables,
+    /// whose unique keys make the COPY itself fail.
+    var duplicateKeys: SQLQuery? {
+        guard let filename else { return nil }
+        let keys = keyColumns.map(quoted).joined(separator: ", ")
+        return SQLQuery(unsafeSQL: """
+            SELECT count(*) FROM (SELECT 1 FROM \(name.quoted) WHERE filename = $1 AND starts_with(\(quoted(keyColumns[0])), '\(Ownership.idPrefix)') \
+            GROUP BY \(keys) HAVING count(*) > 1) AS d
+            """, binds: [filename])
+    }
+
+    /// The rows in COPY's text format, in `copyIn`'s column order: the packed key and
+    /// values are written as they are stored, NUL becoming the column separator.
+    func copyData(_ rows: [Row]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(rows.count * 128)
+        for row in rows {
+            if let filename {
+                Self.copyEscape(filename.utf8, into: &out)
+                out.append(0x09)
+            }
+            Self.copyEscape(row.key.packed.utf8, into: &out)
+            out.append(0x09)
+            // A NULL's slot in `packed` is empty, so `\N` goes just before its separator.
+            var column: UInt32 = 0
+            for byte in row.packed.utf8 {
+                guard byte == 0 else {
+                    Self.copyEscape(CollectionOfOne(byte), into: &out)
+                    continue
+                }
+                if row.nulls & (1 << column) != 0 { out += [0x5C, 0x4E] }
+                out.append(0x09)
+                column += 1
+            }
+            if row.nulls & (1 << column) != 0 { out += [0x5C, 0x4E] }
+            out.append(0x0A)
+        }
+        return out
+    }
+
+    /// Backslash, tab, newline and carriage return are the bytes COPY's text format escapes;
+    /// NUL (the packing's separator) becomes a tab.
+    private static func copyEscape(_ bytes: some Sequence<UInt8>, into out: inout [UInt8]) {
+        for byte in bytes {
+            switch byte {
+            case 0x00: out.append(0x09)
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x09: out += [0x5C, 0x74]
+            case 0x0A: out += [0x5C, 0x6E]
+            case 0x0D: out += [0x5C, 0x72]
+            default: out.append(byte)
+            }
+        }
     }
 
     /// The rows as the JSON array `json_populate_recordset` reads.
@@ -87,10 +158,13 @@ struct TableSQL: Sendable {
         return out
     }
 
-    func row(from values: [String?]) -> Row? {
-        let keyCount = keyColumns.count
-        guard values.count == keyCount + table.managedColumns.count else { return nil }
-        let parts = values[..<keyCount].map { $0 ?? "" }
-        return Row(key: RowKey(table: table, parts: parts), values: Array(values[keyCount...]))
+    /// The row as read by `selectOwned`: key columns, then managed columns, each side
+    /// packed into one string (a NULL key part counts as '').
+    func row(from result: PGResultRow) -> Row? {
+        let keyCount = keyColumns.count, valueCount = table.managedColumns.count
+        guard result.count == keyCount + valueCount else { return nil }
+        let key = result.joined(0..<keyCount).text
+        let values = result.joined(keyCount..<keyCount + valueCount)
+        return Row(key: RowKey(table: table, packed: key), packed: values.text, nulls: values.nulls)
     }
 }

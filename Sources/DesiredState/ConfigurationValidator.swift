@@ -10,10 +10,11 @@ public enum ConfigurationValidator {
         var trunks: [Trunk] = []
         var skipped: [SkippedConfiguration] = []
         var owners: [String: ConfigurationRef] = [:]
+        var memo = DialRouteMemo()
         // Lowest configuration id first: it keeps a contested endpoint id, so a newer
         // configuration of another organization can never take over or take down a trunk.
         for record in records.sorted(by: { $0.id < $1.id }) {
-            let result = validate(record)
+            let result = validate(record, memo: &memo)
             // Every configuration whose endpoint id is known claims it, parked or broken
             // ones too: a later configuration must not take a trunk over while its owner
             // is inactive or being fixed.
@@ -45,6 +46,11 @@ public enum ConfigurationValidator {
     }
 
     public static func validate(_ record: ConfigurationRecord) -> Result<Trunk, ConfigurationError> {
+        var memo = DialRouteMemo()
+        return validate(record, memo: &memo)
+    }
+
+    static func validate(_ record: ConfigurationRecord, memo: inout DialRouteMemo) -> Result<Trunk, ConfigurationError> {
         var fields = FieldReader(record: record)
         do {
             let credentials = try fields.credentials()
@@ -62,7 +68,7 @@ public enum ConfigurationValidator {
             let transport = try fields.optional("transport_name", in: credentials) ?? defaultTransport
             try fields.check("transport_name", transport, allowed: Self.isNameCharacter, hint: "letters, digits, _, . or -")
             let stripPrefix = try fields.string("strip_prefix", in: credentials) ?? ""
-            let routes = try fields.dialRoutes(stripPrefix)
+            let routes = try fields.dialRoutes(stripPrefix, memo: &memo)
             let ariEndpoint = try fields.optional("ari_endpoint", in: credentials)
 
             try fields.limit("sip_domain", domain, ARALimits.fromDomain, column: "ps_endpoints.from_domain")
@@ -82,14 +88,23 @@ public enum ConfigurationValidator {
     }
 
     static func isHostCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || ".-:[]".unicodeScalars.contains(scalar)
+        switch scalar {
+        case "a"..."z", "0"..."9", ".", "-", ":", "[", "]": true
+        default: false
+        }
     }
 
     static func isDialCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || "+*#".unicodeScalars.contains(scalar)
+        switch scalar {
+        case "a"..."z", "A"..."Z", "0"..."9", "+", "*", "#": true
+        default: false
+        }
     }
 
     static func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || "_.-".unicodeScalars.contains(scalar)
+        switch scalar {
+        case "a"..."z", "A"..."Z", "0"..."9", "_", ".", "-": true
+        default: false
+        }
     }
 }

@@ -3,6 +3,24 @@
 /// without characters outside `[A-Za-z0-9]`.
 public enum EndpointNaming {
     public static func slug(ofDomain domain: String) -> String {
+        // ASCII (every valid sip_domain): byte by byte. Otherwise through Unicode
+        // lower-casing, which can turn a non-ASCII character into an ASCII one.
+        if domain.utf8.allSatisfy({ $0 < 0x80 }) {
+            var slug: [UInt8] = []
+            slug.reserveCapacity(domain.utf8.count)
+            var pendingSeparator = false
+            for byte in domain.utf8 {
+                let lower = (0x41...0x5A).contains(byte) ? byte + 0x20 : byte
+                if (0x61...0x7A).contains(lower) || (0x30...0x39).contains(lower) {
+                    if pendingSeparator && !slug.isEmpty { slug.append(0x5F) }
+                    pendingSeparator = false
+                    slug.append(lower)
+                } else {
+                    pendingSeparator = true
+                }
+            }
+            return String(decoding: slug, as: UTF8.self)
+        }
         var slug = ""
         var pendingSeparator = false
         for scalar in domain.lowercased().unicodeScalars {
@@ -18,9 +36,9 @@ public enum EndpointNaming {
     }
 
     public static func cleanExtension(_ extensionNumber: String) -> String {
-        String(String.UnicodeScalarView(extensionNumber.unicodeScalars.filter {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
-        }))
+        // Letters and digits are ASCII bytes, and no byte of a multi-byte character is one.
+        String(decoding: extensionNumber.utf8.filter { (0x61...0x7A).contains($0) || (0x41...0x5A).contains($0) || (0x30...0x39).contains($0) },
+               as: UTF8.self)
     }
 
     /// nil when either part comes out empty.

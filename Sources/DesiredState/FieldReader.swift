@@ -43,7 +43,8 @@ struct FieldReader {
         case .wrongType(let type):
             throw error(field, "must be a string, got \(type)")
         case .string(let raw):
-            if raw.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            // Control characters are single bytes in UTF-8: no need to decode scalars.
+            if raw.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
                 throw error(field, "contains a control character (NUL, newline, ...)")
             }
             return trim ? Self.trimmingSpaces(raw) : raw
@@ -72,6 +73,10 @@ struct FieldReader {
 
     /// Without leading and trailing spaces (control characters were refused before).
     static func trimmingSpaces(_ value: String) -> String {
+        // Most values start and end with a printable ASCII byte: nothing to trim, and no
+        // need to look at Characters.
+        guard let head = value.utf8.first, let tail = value.utf8.last else { return value }
+        if head > 0x20 && head < 0x80 && tail > 0x20 && tail < 0x80 { return value }
         guard let first = value.first, let last = value.last, first.isWhitespace || last.isWhitespace else { return value }
         var slice = Substring(value)
         while let head = slice.first, head.isWhitespace { slice.removeFirst() }
@@ -84,15 +89,10 @@ struct FieldReader {
         value.count > 40 ? String(value.prefix(40)) + "…" : value
     }
 
-    func dialRoutes(_ stripPrefix: String) throws(ConfigurationError) -> [DialRoute] {
-        do {
-            let routes = try StripPrefix.routes(for: stripPrefix)
-            if let long = routes.first(where: { $0.pattern.unicodeScalars.count > ARALimits.exten }) {
-                throw StripPrefixError(construct: long.pattern, position: 0, message: "dialplan pattern longer than \(ARALimits.exten) characters")
-            }
-            return routes
-        } catch {
-            throw self.error("strip_prefix", "cannot be turned into a dialplan pattern: \(error)")
+    func dialRoutes(_ stripPrefix: String, memo: inout DialRouteMemo) throws(ConfigurationError) -> [DialRoute] {
+        switch memo.routes(for: stripPrefix) {
+        case .success(let routes): return routes
+        case .failure(let error): throw self.error("strip_prefix", "cannot be turned into a dialplan pattern: \(error)")
         }
     }
 

@@ -19,16 +19,59 @@ extension PGConnection {
             PQsendQuery(connection, sql)
         }
         guard sent == 1 else { return .result(nil) }
-        // Flush what libpq could not write at once, reading meanwhile (the server may be
-        // sending already, and a full input buffer would deadlock both sides).
+        if let stalled = flush(connection, until: deadline) { return stalled }
+        return collect(connection, until: deadline)
+    }
+
+    /// `COPY ... FROM STDIN` under the same deadline: sends the statement, then `data`
+    /// (COPY text format) and the end marker, and returns the COPY's result or its error
+    /// (a unique violation, say, comes back as that statement's error result).
+    func copyAndWait(_ connection: OpaquePointer, _ sql: String, data: UnsafeRawBufferPointer, deadline: ContinuousClock.Instant) -> WaitOutcome {
+        guard PQsendQuery(connection, sql) == 1 else { return .result(nil) }
+        if let stalled = flush(connection, until: deadline) { return stalled }
+        while PQisBusy(connection) == 1 {
+            guard Self.wait(for: connection, events: Int16(POLLIN), until: deadline) else { return .timedOut }
+            if PQconsumeInput(connection) == 0 { break }
+        }
+        guard let started = PQgetResult(connection) else { return .result(nil) }
+        guard PQresultStatus(started) == PGRES_COPY_IN else { return collect(connection, until: deadline, first: started) }
+        PQclear(started)
+        var offset = 0
+        sending: while offset < data.count {
+            let chunk = min(1 << 18, data.count - offset)
+            switch PQputCopyData(connection, data.baseAddress! + offset, Int32(chunk)) {
+            case 1: offset += chunk
+            case 0:
+                guard Self.wait(for: connection, events: Int16(POLLIN | POLLOUT), until: deadline) else { return .timedOut }
+                if PQconsumeInput(connection) == 0 { break sending }
+            default: break sending  // the server ended the COPY: its error is the result
+            }
+        }
+        ending: while true {
+            switch PQputCopyEnd(connection, offset < data.count ? "reconcilerd stopped sending" : nil) {
+            case 0: guard Self.wait(for: connection, events: Int16(POLLIN | POLLOUT), until: deadline) else { return .timedOut }
+            default: break ending
+            }
+        }
+        if let stalled = flush(connection, until: deadline) { return stalled }
+        return collect(connection, until: deadline)
+    }
+
+    /// Flushes what libpq could not write at once, reading meanwhile (the server may be
+    /// sending already, and a full input buffer would deadlock both sides). nil when done.
+    private func flush(_ connection: OpaquePointer, until deadline: ContinuousClock.Instant) -> WaitOutcome? {
         while true {
             let flushed = PQflush(connection)
-            if flushed == 0 { break }
+            if flushed == 0 { return nil }
             if flushed < 0 { return .result(nil) }
             guard Self.wait(for: connection, events: Int16(POLLIN | POLLOUT), until: deadline) else { return .timedOut }
             if PQconsumeInput(connection) == 0 { return .result(nil) }
         }
-        var kept: OpaquePointer?
+    }
+
+    /// Reads results until libpq has no more; keeps the first failed one, or else the last.
+    private func collect(_ connection: OpaquePointer, until deadline: ContinuousClock.Instant, first: OpaquePointer? = nil) -> WaitOutcome {
+        var kept = first
         while true {
             while PQisBusy(connection) == 1 {
                 guard Self.wait(for: connection, events: Int16(POLLIN), until: deadline) else {
@@ -38,6 +81,12 @@ extension PGConnection {
                 if PQconsumeInput(connection) == 0 { break }
             }
             guard let result = PQgetResult(connection) else { break }
+            if PQresultStatus(result) == PGRES_COPY_IN {
+                // A COPY this call did not start feeding (several statements in one text).
+                PQclear(result)
+                PQputCopyEnd(connection, "unexpected COPY")
+                continue
+            }
             if let previous = kept, Self.failed(previous) {
                 PQclear(result)
             } else {

@@ -29,6 +29,18 @@ public enum Findings {
     /// `edited(from:to:)`), a difference is drift only where Dograh did not change the trunk:
     /// a password rotated in Dograh is work, the same column edited by hand is drift. Without
     /// it (first pass), every difference in a provisioned trunk counts.
+    /// One `config.invalid` finding per configuration the plan skipped as invalid.
+    public static func invalidConfigurations(_ plan: Plan) -> [Finding] {
+        plan.invalidConfigurations.map { error in
+            let field = error.field ?? "-"
+            return Finding(event: "config.invalid", key: "config.invalid/\(error.configuration.id)/\(field)/\(error.reason)",
+                           message: "configuration skipped",
+                           fields: [("configuration_id", "\(error.configuration.id)"),
+                                    ("organization_id", "\(error.configuration.organizationID)"),
+                                    ("configuration", error.configuration.name), ("field", field), ("reason", error.reason)])
+        }
+    }
+
     public static func of(_ plan: Plan, actual: [Row], names: ARANames = ARANames(), editedInDograh: Set<String>? = nil) -> [Finding] {
         var findings: [Finding] = []
         let desiredIDs = Set(plan.configurations.filter { $0.state == .desired }.compactMap(\.endpointID))
@@ -57,14 +69,7 @@ public enum Findings {
                                     message: "Asterisk's loaded registrations differ from the rows",
                                     fields: [("endpoint", drift.endpointID), ("kind", drift.kind.rawValue)]))
         }
-        for error in plan.invalidConfigurations {
-            let field = error.field ?? "-"
-            findings.append(Finding(event: "config.invalid", key: "config.invalid/\(error.configuration.id)/\(field)/\(error.reason)",
-                                    message: "configuration skipped",
-                                    fields: [("configuration_id", "\(error.configuration.id)"),
-                                             ("organization_id", "\(error.configuration.organizationID)"),
-                                             ("configuration", error.configuration.name), ("field", field), ("reason", error.reason)]))
-        }
+        findings += invalidConfigurations(plan)
         let blocked = plan.deferred.filter { $0.reason == .pruneBudget }.map(\.endpointID)
         if !blocked.isEmpty {
             findings.append(Finding(event: "prune.blocked", key: "prune.blocked",

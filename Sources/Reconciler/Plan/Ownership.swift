@@ -6,6 +6,6 @@ public enum Ownership {
     /// ps_* rows by id, extensions by context, config rows by context category (the
     /// adapter also restricts them to reconcilerd's filename).
     public static func owns(_ key: RowKey) -> Bool {
-        key.parts.first?.hasPrefix(idPrefix) ?? false
+        key.packed.hasPrefix(idPrefix)
     }
 }

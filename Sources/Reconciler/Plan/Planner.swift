@@ -15,59 +15,44 @@ public enum Planner {
         desired: DesiredSnapshot, actual: [Row], names: ARANames = ARANames(),
         live view: LiveView = .notConfigured, policy: PlanPolicy = PlanPolicy()
     ) -> Plan {
+        plan(desired: desired, desiredRows: desiredRows(desired, names: names), actual: .rows(actual), live: view, policy: policy)
+    }
+
+    /// The rows `desired` asks for, trunk by trunk.
+    public static func desiredRows(_ desired: DesiredSnapshot, names: ARANames = ARANames()) -> [Row] {
+        var rows: [Row] = []
+        rows.reserveCapacity(desired.trunks.count * 10)
+        for trunk in desired.trunks { rows += TrunkRows.rows(for: trunk, names: names) }
+        return rows
+    }
+
+    /// The owned rows as the caller knows them.
+    public enum Actual: Sendable {
+        /// As read.
+        case rows([Row])
+        /// Known to be exactly `desiredRows` (their digests matched): nothing to diff.
+        case sameAsDesired
+    }
+
+    /// `plan(desired:actual:…)` with the desired rows built by the caller (from
+    /// `desiredRows(_:names:)`), e.g. to compare their digest with the database's first.
+    public static func plan(
+        desired: DesiredSnapshot, desiredRows: [Row], actual: Actual,
+        live view: LiveView = .notConfigured, policy: PlanPolicy = PlanPolicy()
+    ) -> Plan {
         let live = view.state
-        // The desired rows in one flat array with a single index by key (a key produced
-        // twice keeps its last row). Each actual row costs one lookup in that index; only
-        // rows nobody asks for go into a second, usually tiny, dictionary. At 10,000 trunks
-        // (~90,000 rows) this halves the hashing of the former two-dictionary diff.
-        var desiredRows: [Row] = []
-        desiredRows.reserveCapacity(desired.trunks.count * 10)
-        for trunk in desired.trunks { desiredRows += TrunkRows.rows(for: trunk, names: names) }
-        var desiredIndex: [RowKey: Int] = [:]
-        desiredIndex.reserveCapacity(desiredRows.count)
-        for (index, row) in desiredRows.enumerated() { desiredIndex[row.key] = index }
         let desiredIDs = Set(desired.trunks.map(\.endpointID))
         let held = Set(desired.skipped.compactMap(\.heldEndpointID)).subtracting(desiredIDs)
-
-        // matched[i]: position in `actual` of the (last) row with desiredRows[i]'s key.
-        var matched = [Int](repeating: -1, count: desiredRows.count)
-        var unwanted: [RowKey: Int] = [:]
-        var ownedIDs: Set<String> = []
-        var registrationRows: Set<String> = []
-        var lastOwnedID: String?
-        for (position, row) in actual.enumerated() where Ownership.owns(row.key) {
-            let id = row.key.endpointID
-            // Rows arrive grouped by trunk: skip the set insert while the id repeats.
-            if id != lastOwnedID {
-                ownedIDs.insert(id)
-                lastOwnedID = id
-            }
-            if row.table == .psRegistrations { registrationRows.insert(id) }
-            if !held.isEmpty && held.contains(id) { continue }
-            if let index = desiredIndex[row.key] {
-                matched[index] = position
-            } else {
-                unwanted[row.key] = position
-            }
+        let diff: Diff = switch actual {
+        case .rows(let rows): Diff(desiredRows: desiredRows, actual: rows, held: held)
+        // Every desired trunk has a registration row (`TrunkRows`).
+        case .sameAsDesired: Diff(steps: [], ownedCount: desiredIDs.count, registrationIDs: Set(desiredIDs.lazy.map { Substring($0) }))
         }
-
-        var steps: [PlanStep] = []
-        for index in desiredIndex.values {
-            let row = desiredRows[index]
-            if matched[index] >= 0 {
-                let existing = actual[matched[index]]
-                if RowComparison.differ(existing, row) { steps.append(.update(from: existing, to: row)) }
-            } else {
-                steps.append(.create(row))
-            }
-        }
-        for position in unwanted.values {
-            steps.append(.delete(actual[position]))
-        }
+        let steps = diff.steps, registrationRows = diff.registrationIDs
 
         var gate = Gate(steps: steps)
         let removals = Set(steps.filter { $0.verb == .delete }.map(\.key.endpointID)).subtracting(desiredIDs)
-        if !policy.allowsRemoving(removals.count, ofOwned: ownedIDs.count) {
+        if !policy.allowsRemoving(removals.count, ofOwned: diff.ownedCount) {
             for id in removals { gate.defer(id, .pruneBudget) { _ in true } }
         }
         if let live {
@@ -94,11 +79,11 @@ public enum Planner {
         var drift: [AsteriskDrift] = []
         if let live {
             let touchedRegistrations = Set(steps.filter { $0.key.table == .psRegistrations }.map(\.key.endpointID))
-            for id in desiredIDs where registrationRows.contains(id) && !touchedRegistrations.contains(id) && live.registrations[id] == nil {
+            for id in desiredIDs where registrationRows.contains(Substring(id)) && !touchedRegistrations.contains(id) && live.registrations[id] == nil {
                 drift.append(AsteriskDrift(endpointID: id, kind: .missing))
             }
             for id in live.registrations.keys where id.hasPrefix(Ownership.idPrefix)
-                && !desiredIDs.contains(id) && !held.contains(id) && !registrationRows.contains(id) {
+                && !desiredIDs.contains(id) && !held.contains(id) && !registrationRows.contains(Substring(id)) {
                 drift.append(AsteriskDrift(endpointID: id, kind: .stale))
             }
         }
@@ -132,8 +117,8 @@ public enum Planner {
     /// Sorts step indices in `RowKey` order (table, then parts lexicographically by
     /// `String <`) without reference counting in the comparisons: a converge sorts ~90,000
     /// steps, and comparing `RowKey`s directly was a third of its planning time. Each key's
-    /// parts are laid out once as bytes, each part followed by a 0 byte. For ASCII parts
-    /// without NUL, `String <` is byte order and the 0 byte puts a part before its
+    /// packed parts (NUL-separated) are laid out once as bytes, followed by a 0 byte. For
+    /// ASCII keys `String <` is byte order and the 0 byte puts a part before its
     /// extensions, so comparing those bytes (8 at a time) is comparing the keys; any other
     /// key is compared as a `RowKey`.
     private struct SortKeys {
@@ -148,12 +133,10 @@ public enum Planner {
             bytes.reserveCapacity(keys.count * 48)
             for key in keys {
                 let start = bytes.count
-                var plain = true
-                for part in key.parts {
-                    if plain && !part.utf8.allSatisfy({ $0 != 0 && $0 < 0x80 }) { plain = false }
-                    bytes.append(contentsOf: part.utf8)
-                    bytes.append(0)
-                }
+                // The packed key already separates its parts with NUL.
+                let plain = key.packed.utf8.allSatisfy { $0 < 0x80 }
+                bytes.append(contentsOf: key.packed.utf8)
+                bytes.append(0)
                 spans.append(Span(start: start, count: bytes.count - start, table: key.table.rawValue, plain: plain))
             }
         }
@@ -166,7 +149,7 @@ public enum Planner {
                     let base = raw.baseAddress!
                     func precedes(_ lhs: Int, _ rhs: Int) -> Bool {
                         let a = spans[lhs], b = spans[rhs]
-                        guard a.plain && b.plain else { return keys[lhs].parts.lexicographicallyPrecedes(keys[rhs].parts) }
+                        guard a.plain && b.plain else { return keys[lhs].packed < keys[rhs].packed }
                         let common = min(a.count, b.count)
                         var offset = 0
                         while offset + 8 <= common {
@@ -229,32 +212,104 @@ public enum Planner {
     }
 }
 
+/// Desired rows against the owned rows read: the steps, and what the rows say about the
+/// trunks present.
+private struct Diff {
+    let steps: [PlanStep]
+    /// Distinct trunks with owned rows.
+    let ownedCount: Int
+    /// Trunks with a registration row.
+    let registrationIDs: Set<Substring>
+
+    init(steps: [PlanStep], ownedCount: Int, registrationIDs: Set<Substring>) {
+        self.steps = steps
+        self.ownedCount = ownedCount
+        self.registrationIDs = registrationIDs
+    }
+
+    /// The desired rows get one index by key (a key produced twice keeps its last row).
+    /// Each actual row costs one lookup in that index; only rows nobody asks for go into
+    /// a second, usually tiny, dictionary. Rows of `held` trunks are left as they are.
+    init(desiredRows: [Row], actual: [Row], held: Set<String>) {
+        var desiredIndex: [RowKey: Int] = [:]
+        desiredIndex.reserveCapacity(desiredRows.count)
+        for (index, row) in desiredRows.enumerated() { desiredIndex[row.key] = index }
+
+        // matched[i]: position in `actual` of the (last) row with desiredRows[i]'s key.
+        var matched = [Int](repeating: -1, count: desiredRows.count)
+        var unwanted: [RowKey: Int] = [:]
+        // Ids as slices of the keys read: no string copied per row.
+        var ownedIDs: Set<Substring> = []
+        var registrationIDs: Set<Substring> = []
+        var lastOwnedID: Substring?
+        for (position, row) in actual.enumerated() where Ownership.owns(row.key) {
+            let id = row.key.endpointIDSlice
+            // Rows arrive grouped by trunk: skip the set insert while the id repeats.
+            if id != lastOwnedID {
+                ownedIDs.insert(id)
+                lastOwnedID = id
+            }
+            if row.table == .psRegistrations { registrationIDs.insert(id) }
+            if !held.isEmpty && held.contains(String(id)) { continue }
+            if let index = desiredIndex[row.key] {
+                matched[index] = position
+            } else {
+                unwanted[row.key] = position
+            }
+        }
+
+        var steps: [PlanStep] = []
+        for index in desiredIndex.values {
+            let row = desiredRows[index]
+            if matched[index] >= 0 {
+                let existing = actual[matched[index]]
+                if RowComparison.differ(existing, row) { steps.append(.update(from: existing, to: row)) }
+            } else {
+                steps.append(.create(row))
+            }
+        }
+        for position in unwanted.values {
+            steps.append(.delete(actual[position]))
+        }
+        self.init(steps: steps, ownedCount: ownedIDs.count, registrationIDs: registrationIDs)
+    }
+}
+
 /// Steps still to run this cycle, and those held back per endpoint with a reason.
 private struct Gate {
-    /// Steps by endpoint id: holding back one trunk's steps must not scan every step, or a
-    /// mass removal blocked by the prune budget costs trunks × steps.
-    private var byEndpoint: [String: [PlanStep]]
+    private let all: [PlanStep]
+    /// Steps by endpoint id, built on first need: holding back one trunk's steps must not
+    /// scan every step (a mass removal blocked by the prune budget would cost trunks ×
+    /// steps), and a cycle that holds nothing back (a converge) needs no grouping at all.
+    private var grouped: [String: [PlanStep]]?
     private(set) var deferrals: [Deferral] = []
 
-    init(steps: [PlanStep]) { byEndpoint = Dictionary(grouping: steps, by: \.key.endpointID) }
+    init(steps: [PlanStep]) { all = steps }
+
+    private mutating func byEndpoint() -> [String: [PlanStep]] {
+        if let grouped { return grouped }
+        let grouping = Dictionary(grouping: all, by: \.key.endpointID)
+        grouped = grouping
+        return grouping
+    }
 
     /// The steps still to run, in no particular order.
-    var pending: [PlanStep] { byEndpoint.values.flatMap { $0 } }
+    var pending: [PlanStep] { grouped.map { $0.values.flatMap { $0 } } ?? all }
 
-    func isPending(_ id: String) -> Bool { !(byEndpoint[id]?.isEmpty ?? true) }
+    mutating func isPending(_ id: String) -> Bool { !(byEndpoint()[id]?.isEmpty ?? true) }
 
-    func pendingSteps(of id: String) -> [PlanStep] { byEndpoint[id] ?? [] }
+    mutating func pendingSteps(of id: String) -> [PlanStep] { byEndpoint()[id] ?? [] }
 
     /// Moves the endpoint's pending steps matching `predicate` into a deferral.
     mutating func `defer`(_ id: String, _ reason: Deferral.Reason, where predicate: (PlanStep) -> Bool) {
-        guard var steps = byEndpoint[id] else { return }
+        guard var steps = byEndpoint()[id] else { return }
         var held: [PlanStep] = []
         steps.removeAll { step in
             guard predicate(step) else { return false }
             held.append(step)
             return true
         }
-        byEndpoint[id] = steps
+        grouped?[id] = steps
         if !held.isEmpty { deferrals.append(Deferral(endpointID: id, reason: reason, steps: Planner.order(held))) }
     }
 }

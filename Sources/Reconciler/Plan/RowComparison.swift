@@ -16,14 +16,14 @@ enum RowComparison {
     }
 
     static func differ(_ actual: Row, _ desired: Row) -> Bool {
+        // Equal packed text is equal values, NULL counting as '' (the common case: one
+        // comparison of two strings). Only rows that differ as text are compared by meaning.
+        if actual.packed == desired.packed { return false }
         let table = desired.table
         let old = actual.values, new = desired.values
-        for index in new.indices {
-            // Equal text (NULL counting as '') is the common case: decided without looking
-            // up the column (`managedColumns` builds an array on every access).
-            if (old[index] ?? "") == (new[index] ?? "") { continue }
-            let column = table.managedColumns[index]
-            if !equivalent(old[index], new[index], boolean: table.isBoolean(column)) { return true }
+        let columns = table.managedColumns
+        for index in new.indices where !equivalent(old[index], new[index], boolean: table.isBoolean(columns[index])) {
+            return true
         }
         return false
     }

@@ -11,41 +11,53 @@ public enum PlanText {
     /// thousands of steps can go to stdout without being held in memory whole.
     public static func write(_ plan: Plan, names: ARANames = ARANames(), annotations: [String: [String]] = [:],
                              to sink: (String) -> Void) {
-        var out: [String] = []
+        // One string per configuration, lines appended in place: a converge of 10,000
+        // trunks prints ~600,000 lines, and an array of them per step cost more than the rest.
+        var out = ""
+        out.reserveCapacity(4096)
+        func line(_ text: String) {
+            out += text
+            out += "\n"
+        }
         func flush() {
-            sink(out.joined(separator: "\n") + "\n")
+            sink(out)
             out.removeAll(keepingCapacity: true)
         }
+        let labels = ColumnLabels()
         let byEndpoint = Dictionary(grouping: plan.steps, by: \.key.endpointID)
         let deferredByEndpoint = Dictionary(grouping: plan.deferred, by: \.endpointID)
         let driftByEndpoint = Dictionary(grouping: plan.asteriskDrift, by: \.endpointID)
         for outcome in plan.configurations {
-            out.append(header(outcome))
+            line(header(outcome))
             if let endpointID = outcome.endpointID {
-                if let line = registrationLine(outcome, asterisk: plan.asterisk) { out.append("    " + line) }
-                for drift in driftByEndpoint[endpointID] ?? [] { out.append("    ! asterisk: " + describe(drift)) }
-                for line in annotations[endpointID] ?? [] { out.append("    " + line) }
+                if let registration = registrationLine(outcome, asterisk: plan.asterisk) { line("    " + registration) }
+                for drift in driftByEndpoint[endpointID] ?? [] { line("    ! asterisk: " + describe(drift)) }
+                for annotation in annotations[endpointID] ?? [] { line("    " + annotation) }
                 for step in byEndpoint[endpointID] ?? [] {
-                    out += lines(step, names: names)
+                    append(step, names: names, labels: labels, to: &out)
                 }
                 for deferral in deferredByEndpoint[endpointID] ?? [] {
-                    out.append("  … held back, \(deferral.reason.rawValue): \(deferral.steps.count) row change\(deferral.steps.count == 1 ? "" : "s")")
-                    out += deferral.steps.flatMap { lines($0, names: names).prefix(1).map { "  " + $0 } }
+                    line("  … held back, \(deferral.reason.rawValue): \(deferral.steps.count) row change\(deferral.steps.count == 1 ? "" : "s")")
+                    for step in deferral.steps { line("  " + title(step, names: names)) }
                 }
             }
             if let prefix = outcome.stripPrefix, !outcome.dialTestVectors.isEmpty {
                 let samples = outcome.dialTestVectors.map { "\($0.dialled) → \($0.sent ?? "no route")" }
-                out.append("    routing (strip_prefix \(prefix.isEmpty ? "empty" : prefix)): " + samples.joined(separator: ", "))
+                line("    routing (strip_prefix \(prefix.isEmpty ? "empty" : prefix)): " + samples.joined(separator: ", "))
             }
-            out.append("")
+            line("")
             flush()
         }
         let unclaimedDrift = plan.asteriskDrift.filter { drift in !plan.configurations.contains { $0.endpointID == drift.endpointID } }
-        for drift in unclaimedDrift { out += ["asterisk still holds \(drift.endpointID)", "    ! asterisk: " + describe(drift), ""] }
-        if !plan.actuations.isEmpty {
-            out.append("Then Asterisk: " + plan.actuations.map(\.description).joined(separator: ", ") + ".")
+        for drift in unclaimedDrift {
+            line("asterisk still holds \(drift.endpointID)")
+            line("    ! asterisk: " + describe(drift))
+            line("")
         }
-        out.append(summary(plan))
+        if !plan.actuations.isEmpty {
+            line("Then Asterisk: " + plan.actuations.map(\.description).joined(separator: ", ") + ".")
+        }
+        line(summary(plan))
         flush()
     }
 
@@ -97,32 +109,88 @@ public enum PlanText {
         }
     }
 
+    /// A step's lines: its title, then the columns it sets (create, delete) or changes (update).
     static func lines(_ step: PlanStep, names: ARANames) -> [String] {
-        let title = "\(names.name(of: step.key.table)) \(step.key)"
+        var text = ""
+        append(step, names: names, labels: ColumnLabels(), to: &text)
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    /// `  + create ps_auths dograh_x` (the key's parts joined by `/`).
+    static func title(_ step: PlanStep, names: ARANames) -> String {
+        let verb = switch step {
+        case .create: "  + create "
+        case .delete: "  - delete "
+        case .update: "  ~ update "
+        }
+        var title = verb + names.name(of: step.key.table) + " "
+        for byte in step.key.packed.utf8 where byte == 0 {
+            // Rare (multi-column keys): rebuilt with `/` only when a separator is there.
+            return title + step.key.parts.joined(separator: "/")
+        }
+        title += step.key.packed
+        return title
+    }
+
+    private static func append(_ step: PlanStep, names: ARANames, labels: ColumnLabels, to out: inout String) {
+        out += title(step, names: names)
+        out += "\n"
         switch step {
-        case .create(let row):
-            return ["  + create \(title)"] + columns(row)
-        case .delete(let row):
-            return ["  - delete \(title)"] + columns(row)
+        case .create(let row), .delete(let row):
+            let table = row.table
+            row.forEachValue { index, value in
+                let sensitive = labels.sensitive[table.rawValue][index]
+                guard value != nil || sensitive else { return }
+                out += labels.padded[table.rawValue][index]
+                if sensitive {
+                    out += "(sensitive)"
+                } else if let value {
+                    out += "\""
+                    out += value
+                    out += "\""
+                } else {
+                    out += "NULL"
+                }
+                out += "\n"
+            }
         case .update:
-            return ["  ~ update \(title)"] + step.changes.map { change in
-                change.isSensitive
-                    ? "      \(change.column): (sensitive, changed)"
-                    : "      \(change.column): \(quoted(change.old)) → \(quoted(change.new))"
+            for change in step.changes {
+                out += "      " + change.column
+                if change.isSensitive {
+                    out += ": (sensitive, changed)\n"
+                } else {
+                    out += ": "
+                    appendQuoted(change.old, to: &out)
+                    out += " → "
+                    appendQuoted(change.new, to: &out)
+                    out += "\n"
+                }
             }
         }
     }
 
-    private static func columns(_ row: Row) -> [String] {
-        let width = row.table.managedColumns.map(\.count).max() ?? 0
-        return zip(row.table.managedColumns, row.values).compactMap { column, value in
-            guard value != nil || row.table.isSensitive(column) else { return nil }
-            let padded = column + String(repeating: " ", count: width - column.count)
-            return "      \(padded) = " + (row.table.isSensitive(column) ? "(sensitive)" : quoted(value))
+    /// `      column    = ` per table and column, padded to the table's longest column name.
+    private struct ColumnLabels {
+        let padded: [[String]]
+        let sensitive: [[Bool]]
+
+        init() {
+            padded = ARATable.allCases.map { table in
+                let columns = table.managedColumns
+                let width = columns.map(\.count).max() ?? 0
+                return columns.map { "      " + $0 + String(repeating: " ", count: width - $0.count) + " = " }
+            }
+            sensitive = ARATable.allCases.map { table in table.managedColumns.map(table.isSensitive) }
         }
     }
 
-    private static func quoted(_ value: String?) -> String {
-        value.map { "\"\($0)\"" } ?? "NULL"
+    private static func appendQuoted(_ value: String?, to out: inout String) {
+        guard let value else {
+            out += "NULL"
+            return
+        }
+        out += "\""
+        out += value
+        out += "\""
     }
 }

@@ -29,13 +29,27 @@ struct OnceRun {
             }
             var rounds: [(Plan, Cycle.Applied?)] = []
             var written = 0
-            defer { output(rounds) }
+            var text = settings.output == .text ? StandardOutputBuffer() : nil
+            defer {
+                text?.flush()
+                if text == nil { output(rounds) }
+            }
             // Deprovisioning takes two rounds: the registration row, then (once Asterisk
             // has dropped the registration) the rest.
             for round in 1...2 {
-                let applied = try await cycle.apply(observed.plan)
+                // The text plan is written while the transaction runs: at 10,000 trunks
+                // both take a few hundred milliseconds, and the plan does not depend on
+                // the outcome (which follows it).
+                let plan = observed.plan
+                async let applying = cycle.apply(plan)
+                if text != nil {
+                    if round > 1 { text?.append("\n") }
+                    PlanText.write(plan, names: settings.names) { text?.append($0) }
+                }
+                let applied = try await applying
                 written += applied.report.total
-                rounds.append((observed.plan, applied))
+                rounds.append((plan, applied))
+                text?.append(appliedLines(plan, applied))
                 if !applied.failedActuations.isEmpty {
                     FileHandle.standardError.write(Data("reconcilerd: error: \(Self.pendingMessage(applied.failedActuations))\n".utf8))
                     return Self.failed
@@ -78,7 +92,7 @@ struct OnceRun {
     }
 
     private func logInvalid(_ plan: Plan) {
-        for finding in Findings.of(plan, actual: []) where finding.event == "config.invalid" {
+        for finding in Findings.invalidConfigurations(plan) {
             var metadata: Logger.Metadata = ["event": "\(finding.event)"]
             for (key, value) in finding.fields { metadata[key] = "\(value)" }
             logger.warning("\(finding.message)", metadata: metadata)
@@ -91,7 +105,8 @@ struct OnceRun {
             ("dograh_statements", .int(await cycle.dograh.connection.statementCount)),
             ("ara_statements", .int(await cycle.ara.connection.statementCount)),
             ("configurations", .int(observed.desired.trunks.count + observed.desired.skipped.count)),
-            ("rows_read", .int(observed.actual.count)),
+            ("rows_read", .int(observed.rowsRead)),
+            ("owned_rows", .int(observed.actual.count)),
             ("steps", .int(observed.plan.steps.count)),
             ("rows_written", .int(applied)),
         ])
@@ -116,12 +131,16 @@ struct OnceRun {
             for (index, (plan, applied)) in rounds.enumerated() {
                 if index > 0 { buffer.append("\n") }
                 PlanText.write(plan, names: settings.names) { buffer.append($0) }
-                guard let applied else { continue }
-                buffer.append("Applied: \(applied.report.total) row change\(applied.report.total == 1 ? "" : "s") committed in one transaction.\n")
-                for actuation in plan.actuations { buffer.append("Asterisk: \(actuation) — \(actuationState(actuation, applied)).\n") }
+                if let applied { buffer.append(appliedLines(plan, applied)) }
             }
             buffer.flush()
         }
+    }
+
+    private func appliedLines(_ plan: Plan, _ applied: Cycle.Applied) -> String {
+        var lines = "Applied: \(applied.report.total) row change\(applied.report.total == 1 ? "" : "s") committed in one transaction.\n"
+        for actuation in plan.actuations { lines += "Asterisk: \(actuation) — \(actuationState(actuation, applied)).\n" }
+        return lines
     }
 
     private func jsonExtra(_ plan: Plan, _ applied: Cycle.Applied?) -> [(String, JSONValue)] {
@@ -152,8 +171,9 @@ enum Wiring {
         _ = try settings.connectionString(.dograhDSN, purpose: "Dograh")
         _ = try settings.connectionString(.araDSN, purpose: "ARA (Asterisk realtime)")
         let asterisk = try AsteriskSide.make(settings, logger: logger)
+        async let araConnection = settings.connect(.araDSN, purpose: "ARA (Asterisk realtime)")
         let dograh = try await settings.connect(.dograhDSN, purpose: "Dograh")
-        let ara = try await settings.connect(.araDSN, purpose: "ARA (Asterisk realtime)")
+        let ara = try await araConnection
         return Cycle(dograh: DograhReader(connection: dograh, bridge: settings.bridge), ara: try ARAStore(connection: ara, names: settings.names),
                      asterisk: asterisk, policy: settings.policy, logger: logger)
     }

@@ -43,6 +43,7 @@ struct Reconcilerd: AsyncParsableCommand {
     }
 
     func run() async throws {
+        MemoryTuning.apply()
         let settings: RuntimeSettings
         do {
             settings = try RuntimeSettings(options: options)

@@ -12,23 +12,24 @@ public struct DograhReader: Sendable {
     }
 
     public func records() async throws(PGError) -> [ConfigurationRecord] {
-        let result = try await connection.query("""
+        // Each record straight from libpq's buffer: no table of strings in between.
+        let rows = try await connection.query(SQLQuery(unsafeSQL: """
             SELECT id, organization_id, name, credentials::text, inactive, updated_at::text
             FROM telephony_configurations
             WHERE provider = 'three_cx'
             ORDER BY id
-            """)
-        return try result.rows.map { row throws(PGError) in
-            guard let id = row[0].flatMap({ Int($0) }), let organizationID = row[1].flatMap({ Int($0) }) else {
-                throw .unexpectedResult("telephony_configurations row without id or organization_id")
+            """), rows: { row -> Result<ConfigurationRecord, PGError> in
+            guard let id = row.string(0).flatMap({ Int($0) }), let organizationID = row.string(1).flatMap({ Int($0) }) else {
+                return .failure(.unexpectedResult("telephony_configurations row without id or organization_id"))
             }
-            return ConfigurationRecord(id: id, organizationID: organizationID, name: row[2] ?? "",
-                                       credentialsJSON: row[3] ?? "null", inactive: row[4] == "t", updatedAt: row[5])
-        }
+            return .success(ConfigurationRecord(id: id, organizationID: organizationID, name: row.string(2) ?? "",
+                                                credentialsJSON: row.string(3) ?? "null", inactive: row.string(4) == "t", updatedAt: row.string(5)))
+        })
+        return try rows.map { result throws(PGError) in try result.get() }
     }
 
     public func snapshot() async throws(PGError) -> DesiredSnapshot {
-        ConfigurationValidator.snapshot(try await records(), bridge: bridge)
+        await ConfigurationValidator.snapshotConcurrently(try await records(), bridge: bridge)
     }
 
     /// A cheap fingerprint of the three_cx rows (count, newest update, id sum) to skip a

@@ -37,6 +37,8 @@ struct JSONScanner {
     private mutating func object(depth: Int) throws(Malformed) -> JSONScalar {
         index += 1
         var members: [String: JSONScalar] = [:]
+        // Dograh's credentials hold about ten members: no rehashing on the way.
+        members.reserveCapacity(16)
         skipWhitespace()
         if peek(UInt8(ascii: "}")) { index += 1; return .object(members) }
         while true {

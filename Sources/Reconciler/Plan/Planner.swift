@@ -15,36 +15,34 @@ public enum Planner {
         desired: DesiredSnapshot, actual: [Row], names: ARANames = ARANames(),
         live view: LiveView = .notConfigured, policy: PlanPolicy = PlanPolicy()
     ) -> Plan {
-        plan(desired: desired, desiredRows: desiredRows(desired, names: names), actual: .rows(actual), live: view, policy: policy)
+        plan(desired: desired, actual: .rows(actual), names: names, live: view, policy: policy)
     }
 
     /// The rows `desired` asks for, trunk by trunk.
     public static func desiredRows(_ desired: DesiredSnapshot, names: ARANames = ARANames()) -> [Row] {
-        var rows: [Row] = []
-        rows.reserveCapacity(desired.trunks.count * 10)
-        for trunk in desired.trunks { rows += TrunkRows.rows(for: trunk, names: names) }
-        return rows
+        var collector = RowCollector()
+        for trunk in desired.trunks { TrunkRows.emit(trunk, names: names, into: &collector) }
+        return collector.rows
     }
 
     /// The owned rows as the caller knows them.
     public enum Actual: Sendable {
         /// As read.
         case rows([Row])
-        /// Known to be exactly `desiredRows` (their digests matched): nothing to diff.
+        /// Known to be exactly the rows `desired` asks for (their digests matched): nothing
+        /// to diff, and the desired rows need not even be built.
         case sameAsDesired
     }
 
-    /// `plan(desired:actual:…)` with the desired rows built by the caller (from
-    /// `desiredRows(_:names:)`), e.g. to compare their digest with the database's first.
     public static func plan(
-        desired: DesiredSnapshot, desiredRows: [Row], actual: Actual,
+        desired: DesiredSnapshot, actual: Actual, names: ARANames = ARANames(),
         live view: LiveView = .notConfigured, policy: PlanPolicy = PlanPolicy()
     ) -> Plan {
         let live = view.state
         let desiredIDs = Set(desired.trunks.map(\.endpointID))
         let held = Set(desired.skipped.compactMap(\.heldEndpointID)).subtracting(desiredIDs)
         let diff: Diff = switch actual {
-        case .rows(let rows): Diff(desiredRows: desiredRows, actual: rows, held: held)
+        case .rows(let rows): Diff(desiredRows: desiredRows(desired, names: names), actual: rows, held: held)
         // Every desired trunk has a registration row (`TrunkRows`).
         case .sameAsDesired: Diff(steps: [], ownedCount: desiredIDs.count, registrationIDs: Set(desiredIDs.lazy.map { Substring($0) }))
         }

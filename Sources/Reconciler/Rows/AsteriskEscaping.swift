@@ -4,7 +4,7 @@ public enum AsteriskEscaping {
     /// Works on UTF-8 bytes, as Asterisk does: a `;` followed by a combining mark is still
     /// a `;` to its parser. Most values contain neither byte and are returned as they are.
     public static func escape(_ value: String) -> String {
-        guard value.utf8.contains(where: { $0 == 0x3B || $0 == 0x5E }) else { return value }
+        guard needsEscaping(value) else { return value }
         var escaped: [UInt8] = []
         escaped.reserveCapacity(value.utf8.count + 8)
         for byte in value.utf8 {
@@ -15,6 +15,11 @@ public enum AsteriskEscaping {
             }
         }
         return String(decoding: escaped, as: UTF8.self)
+    }
+
+    private static func needsEscaping(_ value: String) -> Bool {
+        var value = value
+        return value.withUTF8 { bytes in bytes.contains { $0 == 0x3B || $0 == 0x5E } }
     }
 
     /// Length as Postgres counts it for varchar(n): characters (code points) after escaping.

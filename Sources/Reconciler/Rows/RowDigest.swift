@@ -30,35 +30,82 @@ public struct RowDigest: Hashable, Sendable, CustomStringConvertible {
 
     /// nil when a row holds U+001F, the separator of the row text.
     public init?(rows: [Row]) {
-        var tables = Array(repeating: Table(count: 0, sum: 0), count: ARATable.allCases.count)
-        var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1024, alignment: 8)
-        defer { scratch.deallocate() }
-        for row in rows {
-            var key = row.key.packed, values = row.packed
-            let keyLength = key.utf8.count, length = keyLength + 1 + values.utf8.count
-            if length > scratch.count {
-                scratch.deallocate()
-                scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: length * 2, alignment: 8)
-            }
-            key.withUTF8 { if let source = $0.baseAddress { scratch.baseAddress!.copyMemory(from: source, byteCount: $0.count) } }
-            values.withUTF8 { if let source = $0.baseAddress { scratch.baseAddress!.advanced(by: keyLength + 1).copyMemory(from: source, byteCount: $0.count) } }
-            // The packing's NUL separators become U+001F; a U+001F of its own makes the text ambiguous.
-            for index in 0..<length where index != keyLength {
-                switch scratch[index] {
-                case 0x1F: return nil
-                case 0x00: scratch[index] = 0x1F
-                default: break
-                }
-            }
-            scratch[keyLength] = 0x1F
-            let hash = PGHash.hashBytesExtended(UnsafeRawBufferPointer(rebasing: scratch[0..<length]))
-            tables[row.table.rawValue].count += 1
-            tables[row.table.rawValue].sum += Int128(Int64(bitPattern: hash))
-        }
-        self.tables = tables
+        var accumulator = Accumulator()
+        for row in rows { accumulator.add(row.table, [row.key.packed], [row.packed]) }
+        guard let digest = accumulator.digest else { return nil }
+        self = digest
+    }
+
+    /// The digest of the rows `trunks` ask for, without building them; equal to
+    /// `RowDigest(rows: Planner.desiredRows(…))`.
+    public init?(trunks: [Trunk], names: ARANames = ARANames()) {
+        var accumulator = Accumulator()
+        for trunk in trunks { TrunkRows.emit(trunk, names: names, into: &accumulator) }
+        guard let digest = accumulator.digest else { return nil }
+        self = digest
     }
 
     public subscript(table: ARATable) -> Table { tables[table.rawValue] }
+
+    public var rowCount: Int { tables.reduce(0) { $0 + $1.count } }
+
+    /// The digest of both sets of rows together (it is a sum, so parts can be hashed apart).
+    public func adding(_ other: RowDigest) -> RowDigest {
+        var sum = self
+        for index in sum.tables.indices {
+            sum.tables[index].count += other.tables[index].count
+            sum.tables[index].sum += other.tables[index].sum
+        }
+        return sum
+    }
+
+    /// Hashes each row's text as it comes: the key parts, then the values, joined by
+    /// U+001F (a NULL as ''). Packed parts (NUL-joined) come out the same as separate ones.
+    private struct Accumulator: RowSink {
+        private var tables = Array(repeating: Table(count: 0, sum: 0), count: ARATable.allCases.count)
+        private var text: [UInt8] = []
+        private var ambiguous = false
+
+        init() { text.reserveCapacity(512) }
+
+        var digest: RowDigest? {
+            ambiguous ? nil : RowDigest(tables: Dictionary(uniqueKeysWithValues: ARATable.allCases.map { ($0, tables[$0.rawValue]) }))
+        }
+
+        mutating func add(_ table: ARATable, _ key: [String], _ values: [String?]) {
+            guard !ambiguous else { return }
+            text.removeAll(keepingCapacity: true)
+            for (index, part) in key.enumerated() {
+                if index > 0 { text.append(0x1F) }
+                append(part)
+            }
+            for value in values {
+                text.append(0x1F)
+                if let value { append(value) }
+            }
+            let hash = text.withUnsafeBytes { PGHash.hashBytesExtended($0) }
+            tables[table.rawValue].count += 1
+            tables[table.rawValue].sum += Int128(Int64(bitPattern: hash))
+        }
+
+        /// NUL (a packed separator) becomes U+001F; a U+001F of the text's own makes it ambiguous.
+        private mutating func append(_ string: String) {
+            var string = string
+            let start = text.count
+            string.withUTF8 { text.append(contentsOf: $0) }
+            var separatorSeen = false
+            text.withUnsafeMutableBufferPointer { buffer in
+                for index in start..<buffer.count {
+                    switch buffer[index] {
+                    case 0x1F: separatorSeen = true
+                    case 0x00: buffer[index] = 0x1F
+                    default: break
+                    }
+                }
+            }
+            if separatorSeen { ambiguous = true }
+        }
+    }
 
     public var description: String {
         ARATable.allCases.map { "\($0): \(self[$0].count) rows, sum \(self[$0].sum)" }.joined(separator: "; ")

@@ -1,37 +1,55 @@
 /// Maps a trunk to the exact ARA row set verified on Asterisk 22 (DOMAIN.md §3).
 public enum TrunkRows {
     public static func rows(for trunk: Trunk, names: ARANames = ARANames()) -> [Row] {
+        var collector = RowCollector()
+        emit(trunk, names: names, into: &collector)
+        return collector.rows
+    }
+
+    /// Hands each of the trunk's rows to `sink` (key parts, then managed values; nil is
+    /// NULL). `rows(for:)` collects them; `RowDigest` hashes them without building rows.
+    public static func emit(_ trunk: Trunk, names: ARANames = ARANames(), into sink: inout some RowSink) {
         let id = trunk.endpointID
         let domain = trunk.sipDomain
         let ext = trunk.extensionNumber
+        let inbound = trunk.inboundContext, outbound = trunk.outboundContext
         let e = AsteriskEscaping.escape
-        var rows: [Row] = [
-            Row(key: RowKey(table: .psAuths, parts: [id]),
-                values: ["userpass", e(trunk.authUsername), e(trunk.sipPassword.exposed)]),
-            // Without `contact` outbound Dial fails ("Could not create dialog to invalid URI").
-            Row(key: RowKey(table: .psAors, parts: [id]),
-                values: [e("sip:\(domain)"), "1", "60"]),
-            Row(key: RowKey(table: .psEndpoints, parts: [id]),
-                values: [e(trunk.transport), id, nil, id, trunk.inboundContext, "all", "ulaw,alaw", e(domain), e(ext)]),
-            // `line` + `endpoint` is what matches 3CX's calls to this endpoint; identify by
-            // auth_username never does (verified).
-            Row(key: RowKey(table: .psRegistrations, parts: [id]),
-                values: [e(trunk.transport), id, e("sip:\(domain)"), e("sip:\(ext)@\(domain)"), e(ext), "300", "60", "yes", id]),
-        ]
+        let contact = e("sip:\(domain)"), escapedExt = e(ext), transport = e(trunk.transport)
+        sink.add(.psAuths, [id], ["userpass", e(trunk.authUsername), e(trunk.sipPassword.exposed)])
+        // Without `contact` outbound Dial fails ("Could not create dialog to invalid URI").
+        sink.add(.psAors, [id], [contact, "1", "60"])
+        sink.add(.psEndpoints, [id], [transport, id, nil, id, inbound, "all", "ulaw,alaw", e(domain), escapedExt])
+        // `line` + `endpoint` is what matches 3CX's calls to this endpoint; identify by
+        // auth_username never does (verified).
+        sink.add(.psRegistrations, [id], [transport, id, contact, e("sip:\(ext)@\(domain)"), escapedExt, "300", "60", "yes", id])
         for route in trunk.dialRoutes {
             let number = route.skip == 0 ? "${EXTEN}" : "${EXTEN:\(route.skip)}"
-            rows.append(Row(key: RowKey(table: .extensions, parts: [trunk.outboundContext, route.pattern, "1"]),
-                            values: ["Dial", e("PJSIP/\(number)@\(id),60")]))
+            sink.add(.extensions, [outbound, route.pattern, "1"], ["Dial", e("PJSIP/\(number)@\(id),60")])
         }
         let stasis = e("\(trunk.appName),inbound,\(id)")
-        rows.append(Row(key: RowKey(table: .extensions, parts: [trunk.inboundContext, e(ext), "1"]), values: ["Stasis", stasis]))
-        rows.append(Row(key: RowKey(table: .extensions, parts: [trunk.inboundContext, "_X.", "1"]), values: ["Stasis", stasis]))
+        sink.add(.extensions, [inbound, escapedExt, "1"], ["Stasis", stasis])
+        sink.add(.extensions, [inbound, "_X.", "1"], ["Stasis", stasis])
         // A realtime switch is consulted only for contexts that exist in the static
         // dialplan; these rows define them in the included static-realtime file.
-        for context in [trunk.inboundContext, trunk.outboundContext] {
-            rows.append(Row(key: RowKey(table: .dialplanContexts, parts: [context, "switch"]),
-                            values: ["Realtime/\(context)@extensions", "0", "0", "0"]))
+        for context in [inbound, outbound] {
+            sink.add(.dialplanContexts, [context, "switch"], ["Realtime/\(context)@extensions", "0", "0", "0"])
         }
-        return rows
+    }
+}
+
+/// Receives rows one at a time: key parts (as many as the table's key columns), then the
+/// managed values in `managedColumns` order.
+public protocol RowSink {
+    mutating func add(_ table: ARATable, _ key: [String], _ values: [String?])
+}
+
+/// Collects the rows handed to it.
+public struct RowCollector: RowSink {
+    public private(set) var rows: [Row] = []
+
+    public init() {}
+
+    public mutating func add(_ table: ARATable, _ key: [String], _ values: [String?]) {
+        rows.append(Row(key: RowKey(table: table, parts: key), values: values))
     }
 }

@@ -105,8 +105,8 @@ struct OnceRun {
             ("dograh_statements", .int(await cycle.dograh.connection.statementCount)),
             ("ara_statements", .int(await cycle.ara.connection.statementCount)),
             ("configurations", .int(observed.desired.trunks.count + observed.desired.skipped.count)),
-            ("rows_read", .int(observed.rowsRead)),
-            ("owned_rows", .int(observed.actual.count)),
+            ("rows_read", .int(observed.actual.count)),
+            ("owned_rows", .int(observed.ownedRows)),
             ("steps", .int(observed.plan.steps.count)),
             ("rows_written", .int(applied)),
         ])

@@ -81,24 +81,26 @@ public struct ARAStore: Sendable {
                 guard held == "t" else { throw ARAError.notLeader }
             }
             var report = ApplyReport()
-            var creates: [ARATable: [Row]] = [:], updates: [ARATable: [Row]] = [:], deletes: [ARATable: [Row]] = [:]
+            // Rows by verb and table (`ARATable.rawValue`).
+            let tableCount = ARATable.allCases.count
+            var creates = [[Row]](repeating: [], count: tableCount), updates = creates, deletes = creates
             for step in steps {
                 switch step {
-                case .create(let row): creates[row.table, default: []].append(row)
-                case .update(_, let row): updates[row.table, default: []].append(row)
-                case .delete(let row): deletes[row.table, default: []].append(row)
+                case .create(let row): creates[row.table.rawValue].append(row)
+                case .update(_, let row): updates[row.table.rawValue].append(row)
+                case .delete(let row): deletes[row.table.rawValue].append(row)
                 }
             }
-            let bulk = creates.values.reduce(0) { $0 + $1.count } >= bulkCreateThreshold
+            let bulk = creates.reduce(0) { $0 + $1.count } >= bulkCreateThreshold
             let copied = try bulk && Self.copy(creates, tables, on: connection, into: &report)
             if !copied {
-                for sql in tables { try Self.run(sql.insert, .create, creates[sql.table], sql, on: connection, into: &report) }
+                for sql in tables { try Self.run(sql.insert, .create, creates[sql.table.rawValue], sql, on: connection, into: &report) }
             }
             for sql in tables {
-                try Self.run(sql.update, .update, updates[sql.table], sql, on: connection, into: &report)
+                try Self.run(sql.update, .update, updates[sql.table.rawValue], sql, on: connection, into: &report)
             }
             for sql in tables.reversed() {
-                try Self.run(sql.delete, .delete, deletes[sql.table], sql, on: connection, into: &report)
+                try Self.run(sql.delete, .delete, deletes[sql.table.rawValue], sql, on: connection, into: &report)
             }
             return report
         }
@@ -110,15 +112,24 @@ public struct ARAStore: Sendable {
     /// savepoint: on a unique violation, or a config-table key now held twice, the
     /// savepoint is rolled back and false returned for the idempotent `insert` to run.
     private static func copy(
-        _ creates: [ARATable: [Row]], _ tables: [TableSQL],
+        _ creates: [[Row]], _ tables: [TableSQL],
         on connection: isolated PGConnection, into report: inout ApplyReport
     ) throws -> Bool {
         try connection.execute("SAVEPOINT reconcilerd_bulk_create")
         var copied = ApplyReport()
         for sql in tables {
-            guard let rows = creates[sql.table], !rows.isEmpty else { continue }
+            let rows = creates[sql.table.rawValue]
+            guard !rows.isEmpty else { continue }
             do throws(PGError) {
-                copied.record(sql.table, .create, try connection.copyIn(sql.copyIn, data: sql.copyData(rows)))
+                // Pieces of 2,000 rows (~250 KB): the server inserts while the next is written.
+                var next = rows.startIndex
+                copied.record(sql.table, .create, try connection.copyIn(sql.copyIn) { piece in
+                    guard next < rows.endIndex else { return false }
+                    let end = min(next + 2_000, rows.endIndex)
+                    sql.copyData(rows[next..<end], into: &piece)
+                    next = end
+                    return true
+                })
                 if let check = sql.duplicateKeys, try connection.query(check).scalar() != "0" {
                     try connection.execute("ROLLBACK TO SAVEPOINT reconcilerd_bulk_create")
                     return false
@@ -138,10 +149,10 @@ public struct ARAStore: Sendable {
     }
 
     private static func run(
-        _ statement: String, _ verb: PlanStep.Verb, _ rows: [Row]?, _ sql: TableSQL,
+        _ statement: String, _ verb: PlanStep.Verb, _ rows: [Row], _ sql: TableSQL,
         on connection: isolated PGConnection, into report: inout ApplyReport
     ) throws {
-        guard let rows, !rows.isEmpty else { return }
+        guard !rows.isEmpty else { return }
         let affected: Int
         do {
             affected = try connection.query(SQLQuery(unsafeSQL: statement, binds: [sql.payload(rows)])).affected

@@ -82,41 +82,56 @@ struct TableSQL: Sendable {
     func copyData(_ rows: [Row]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(rows.count * 128)
-        for row in rows {
-            if let filename {
-                Self.copyEscape(filename.utf8, into: &out)
-                out.append(0x09)
-            }
-            Self.copyEscape(row.key.packed.utf8, into: &out)
-            out.append(0x09)
-            // A NULL's slot in `packed` is empty, so `\N` goes just before its separator.
-            var column: UInt32 = 0
-            for byte in row.packed.utf8 {
-                guard byte == 0 else {
-                    Self.copyEscape(CollectionOfOne(byte), into: &out)
-                    continue
-                }
-                if row.nulls & (1 << column) != 0 { out += [0x5C, 0x4E] }
-                out.append(0x09)
-                column += 1
-            }
-            if row.nulls & (1 << column) != 0 { out += [0x5C, 0x4E] }
-            out.append(0x0A)
-        }
+        copyData(rows[...], into: &out)
         return out
     }
 
+    /// Appends `rows` in COPY's text format to `out`.
+    func copyData(_ rows: ArraySlice<Row>, into out: inout [UInt8]) {
+        for row in rows {
+            if let filename {
+                Self.copyEscape(filename, into: &out)
+                out.append(0x09)
+            }
+            Self.copyEscape(row.key.packed, into: &out)
+            out.append(0x09)
+            // The packed values with their NUL separators as tabs, and `\N` in the (empty)
+            // slot of each NULL.
+            if row.nulls == 0 {
+                Self.copyEscape(row.packed, into: &out)
+            } else {
+                row.forEachValue { index, value in
+                    if index > 0 { out.append(0x09) }
+                    if let value { Self.copyEscape(String(value), into: &out) } else { out += [0x5C, 0x4E] }
+                }
+            }
+            out.append(0x0A)
+        }
+    }
+
     /// Backslash, tab, newline and carriage return are the bytes COPY's text format escapes;
-    /// NUL (the packing's separator) becomes a tab.
-    private static func copyEscape(_ bytes: some Sequence<UInt8>, into out: inout [UInt8]) {
-        for byte in bytes {
-            switch byte {
-            case 0x00: out.append(0x09)
-            case 0x5C: out += [0x5C, 0x5C]
-            case 0x09: out += [0x5C, 0x74]
-            case 0x0A: out += [0x5C, 0x6E]
-            case 0x0D: out += [0x5C, 0x72]
-            default: out.append(byte)
+    /// NUL (the packing's separator) becomes a tab. Text without any of them (nearly
+    /// all) is copied as it is.
+    private static func copyEscape(_ text: String, into out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            guard bytes.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
+                let start = out.count
+                out.append(contentsOf: bytes)
+                out.withUnsafeMutableBufferPointer { buffer in
+                    for index in start..<buffer.count where buffer[index] == 0 { buffer[index] = 0x09 }
+                }
+                return
+            }
+            for byte in bytes {
+                switch byte {
+                case 0x00: out.append(0x09)
+                case 0x5C: out += [0x5C, 0x5C]
+                case 0x09: out += [0x5C, 0x74]
+                case 0x0A: out += [0x5C, 0x6E]
+                case 0x0D: out += [0x5C, 0x72]
+                default: out.append(byte)
+                }
             }
         }
     }

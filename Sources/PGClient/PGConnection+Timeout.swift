@@ -23,10 +23,11 @@ extension PGConnection {
         return collect(connection, until: deadline)
     }
 
-    /// `COPY ... FROM STDIN` under the same deadline: sends the statement, then `data`
-    /// (COPY text format) and the end marker, and returns the COPY's result or its error
-    /// (a unique violation, say, comes back as that statement's error result).
-    func copyAndWait(_ connection: OpaquePointer, _ sql: String, data: UnsafeRawBufferPointer, deadline: ContinuousClock.Instant) -> WaitOutcome {
+    /// `COPY ... FROM STDIN` under the same deadline: sends the statement, then the pieces
+    /// `next` produces (COPY text format) and the end marker, and returns the COPY's result
+    /// or its error (a unique violation, say, comes back as that statement's error result).
+    func copyAndWait(_ connection: OpaquePointer, _ sql: String, pieces next: (inout [UInt8]) -> Bool,
+                     deadline: ContinuousClock.Instant) -> WaitOutcome {
         guard PQsendQuery(connection, sql) == 1 else { return .result(nil) }
         if let stalled = flush(connection, until: deadline) { return stalled }
         while PQisBusy(connection) == 1 {
@@ -36,19 +37,28 @@ extension PGConnection {
         guard let started = PQgetResult(connection) else { return .result(nil) }
         guard PQresultStatus(started) == PGRES_COPY_IN else { return collect(connection, until: deadline, first: started) }
         PQclear(started)
-        var offset = 0
-        sending: while offset < data.count {
-            let chunk = min(1 << 18, data.count - offset)
-            switch PQputCopyData(connection, data.baseAddress! + offset, Int32(chunk)) {
-            case 1: offset += chunk
-            case 0:
-                guard Self.wait(for: connection, events: Int16(POLLIN | POLLOUT), until: deadline) else { return .timedOut }
-                if PQconsumeInput(connection) == 0 { break sending }
-            default: break sending  // the server ended the COPY: its error is the result
+        var piece: [UInt8] = []
+        var complete = true
+        sending: while true {
+            piece.removeAll(keepingCapacity: true)
+            guard next(&piece) else { break }
+            var offset = 0
+            while offset < piece.count {
+                let chunk = min(1 << 18, piece.count - offset)
+                let queued = piece.withUnsafeBytes { PQputCopyData(connection, $0.baseAddress! + offset, Int32(chunk)) }
+                switch queued {
+                case 1: offset += chunk
+                case 0:
+                    guard Self.wait(for: connection, events: Int16(POLLIN | POLLOUT), until: deadline) else { return .timedOut }
+                    if PQconsumeInput(connection) == 0 { complete = false; break sending }
+                default:
+                    complete = false  // the server ended the COPY: its error is the result
+                    break sending
+                }
             }
         }
         ending: while true {
-            switch PQputCopyEnd(connection, offset < data.count ? "reconcilerd stopped sending" : nil) {
+            switch PQputCopyEnd(connection, complete ? nil : "reconcilerd stopped sending") {
             case 0: guard Self.wait(for: connection, events: Int16(POLLIN | POLLOUT), until: deadline) else { return .timedOut }
             default: break ending
             }

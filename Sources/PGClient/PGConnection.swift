@@ -107,12 +107,24 @@ public actor PGConnection {
     /// between columns, newline after each row, `\N` for NULL); returns the rows copied.
     /// The fast way to insert many rows; any error fails the statement as a whole.
     public func copyIn(_ sql: String, data: [UInt8]) throws(PGError) -> Int {
+        var sent = false
+        return try copyIn(sql) { buffer in
+            guard !sent else { return false }
+            buffer += data
+            sent = true
+            return true
+        }
+    }
+
+    /// `copyIn` with the data produced piece by piece while the server already reads:
+    /// `next` appends the next piece to the (empty) buffer it is given, or returns false
+    /// when there is no more.
+    public func copyIn(_ sql: String, pieces next: (inout [UInt8]) -> Bool) throws(PGError) -> Int {
         guard !abandoned else {
             throw .connectionLost(target: target.redacted, message: "connection abandoned after a timeout")
         }
         statementCount += 1
-        let outcome = data.withUnsafeBytes { copyAndWait(connection, sql, data: $0, deadline: ContinuousClock.now + queryTimeout) }
-        switch outcome {
+        switch copyAndWait(connection, sql, pieces: next, deadline: ContinuousClock.now + queryTimeout) {
         case .result(let result):
             return try consume(result).affected
         case .timedOut:

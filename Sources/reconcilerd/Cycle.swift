@@ -29,18 +29,25 @@ struct Cycle: Sendable {
         // read and validated. A Dograh error still wins (it is awaited first).
         async let databaseDigest = ara.readDigest()
         let desired = try await dograh.snapshot()
-        let wanted = await Self.digest(of: desired.trunks, names: ara.names)
         let digest = try await databaseDigest
         // Equal digests: the owned rows are exactly the desired ones, nothing to read or
-        // diff. Otherwise (or without a digest) the rows are read and diffed.
-        let same = digest != nil && digest == wanted
-        let actual = same ? [] : try await ara.readOwned()
+        // diff. Otherwise (or without a digest) the rows are read and diffed; different
+        // row counts (a converge from empty, say) say so before anything is hashed.
+        var same = false
+        if let digest, digest.countsMatch(desired.trunks) {
+            same = await Self.digest(of: desired.trunks, names: ara.names) == digest
+        }
+        // A diff needs the desired rows: built (in two halves at once) while the rows are read
+        // (unless the digest counted none: a converge from empty reads nothing).
+        async let desiredRows = same ? nil : Self.rows(of: desired.trunks, names: ara.names)
+        let actual = same || digest?.rowCount == 0 ? [] : try await ara.readOwned()
         var live = await asterisk?.observe() ?? .notConfigured
         if case .observed(var state) = live {
             state.holdExpired = holdExpired
             live = .observed(state)
         }
-        let plan = Planner.plan(desired: desired, actual: same ? .sameAsDesired : .rows(actual), names: ara.names, live: live, policy: policy)
+        let plan = Planner.plan(desired: desired, actual: same ? .sameAsDesired : .rows(actual), desiredRows: await desiredRows,
+                                names: ara.names, live: live, policy: policy)
         return Observed(desired: desired, actual: actual, ownedRows: same ? digest?.rowCount ?? 0 : actual.count, live: live, plan: plan)
     }
 
@@ -53,6 +60,15 @@ struct Cycle: Sendable {
         let second = RowDigest(trunks: Array(trunks[middle...]), names: names)
         guard let firstHalf = await first, let second else { return nil }
         return firstHalf.adding(second)
+    }
+
+    /// `Planner.desiredRows`, built in two halves at once.
+    static func rows(of trunks: [Trunk], names: ARANames) async -> [Row] {
+        guard trunks.count >= 1_000 else { return Planner.desiredRows(DesiredSnapshot(trunks: trunks, skipped: []), names: names) }
+        let middle = trunks.count / 2
+        async let first = Planner.desiredRows(DesiredSnapshot(trunks: Array(trunks[..<middle]), skipped: []), names: names)
+        let second = Planner.desiredRows(DesiredSnapshot(trunks: Array(trunks[middle...]), skipped: []), names: names)
+        return await first + second
     }
 
     struct Applied: Sendable {

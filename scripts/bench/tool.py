@@ -37,6 +37,9 @@ def capture_selects(log_path, offset, outdir):
     selects = []
     lines = text.splitlines()
     for index, line in enumerate(lines):
+        if re.search(r"statement: BEGIN$", line):
+            # The reads come before the apply transaction (which may check its own work).
+            break
         match = re.search(r"(?:execute <unnamed>|statement): (SELECT .*)$", line)
         if not match:
             continue
@@ -48,6 +51,9 @@ def capture_selects(log_path, offset, outdir):
                 sql = sql.replace(name, params[name])
         if "$" in re.sub(r"'(?:[^']|'')*'", "", sql):
             fail(f"unsubstituted parameter in captured statement: {sql}")
+        if "hashtextextended" in sql:
+            # The digest of the owned rows (one statement over all six tables), not a read.
+            continue
         selects.append(sql)
     if not selects:
         fail("no SELECT statements found in the server log (log_statement capture failed)")
@@ -253,7 +259,7 @@ def report(results_path, machine_path, doc_path=None):
             f"| {n:,} | statements (round trips) per cycle, Dograh + ARA | converge {sc['dograh_statements']} + {sc['ara_statements']}, "
             f"no-op {sn['dograh_statements']} + {sn['ara_statements']}, one change {sx['dograh_statements']} + {sx['ara_statements']} | "
             f"1 connection: 6 `COPY` / 6 `SELECT` |",
-            f"| {n:,} | data | {sc['configurations']:,} configurations → {rows:,} rows; no-op reads {sn['rows_read']:,} rows | |",
+            f"| {n:,} | data | {sc['configurations']:,} configurations → {rows:,} rows; no-op reads {sn['rows_read']:,} rows (digest of {sn.get('owned_rows', rows):,}) | |",
         ]
     flat = len(set(reads.values())) == 1
     verdicts.append(("read-side statements do not grow with N", flat,
@@ -355,9 +361,12 @@ DML-only role `reconcilerd` (SCRAM authentication), so every connection costs th
 - **Converge from empty** — the ARA tables are `TRUNCATE`d (and a `CHECKPOINT` taken)
   before each run, untimed. reconcilerd side: `reconcilerd --once --apply --stats`
   (text plan to /dev/null): process start, two connections (Dograh and ARA), reading and
-  validating every `three_cx` configuration, six `SELECT`s of owned rows (empty), planning,
-  rendering the plan, and one transaction (`BEGIN`, one multi-row `INSERT ... SELECT FROM
-  json_populate_recordset($1)` per table, `COMMIT`).
+  validating every `three_cx` configuration while the ARA server computes the digest of the
+  owned rows (one statement; it counts none, so nothing else is read), planning, and one
+  transaction (`BEGIN`, a savepoint, one `COPY ... FROM STDIN` per table fed while the rows
+  are written out, a check that the config table holds no key twice, `RELEASE`, `COMMIT`),
+  with the text plan rendered meanwhile. A unique violation would roll back to the
+  savepoint and insert with the idempotent upsert instead; it never happens here.
   Baseline: one `psql --single-transaction` process that `\\copy`s the identical rows
   (exported from the converged ARA database with `\\copy (SELECT <key and managed columns>
   FROM <table> WHERE <reconcilerd's ownership filter>) TO <file>`) into a second empty
@@ -365,21 +374,28 @@ DML-only role `reconcilerd` (SCRAM authentication), so every connection costs th
   databases then hold identical rows (md5 over reconcilerd's own SELECTs, ordered).
 - **No-op cycle** — nothing changed; reconcilerd side: `reconcilerd --once --apply --stats`
   against the converged database (plan empty, nothing written): process start, two
-  connections, the Dograh read and validation of all configurations, six `SELECT`s of
-  owned rows, planning. Baseline: one `psql` process, one connection, running the same six
-  `SELECT`s (captured verbatim from the server log of a reconcilerd run with
-  `log_statement = all`) against the same database, output discarded. The baseline does
-  **not** read Dograh and connects once; reconcilerd does both, so the ratio charges
-  reconcilerd for the Dograh read, the JSON parsing and validation and the second connection.
+  connections, the Dograh read and validation of all configurations, and one statement in
+  which the ARA server computes the digest of the owned rows (count and sum of
+  `hashtextextended` of each row's text, per table), compared with the same digest of the
+  desired rows computed by reconcilerd; they match, so no row is read or diffed (a digest
+  that differs makes the cycle read the rows with the six `SELECT`s below and diff them).
+  Baseline: one `psql` process, one connection, running the six `SELECT`s of owned rows
+  that reconcilerd runs when it does read (captured verbatim from the server log of a
+  reconcilerd run with `log_statement = all`) against the same database, output discarded.
+  The baseline does **not** read Dograh and connects once; reconcilerd does both, so the
+  ratio charges reconcilerd for the Dograh read, the JSON parsing and validation and the
+  second connection.
 - **One change** — see above.
 - **Peak RSS** — maximum resident set size of the reconcilerd process (GNU time `%M`),
   maximum over all its runs for that N; medians per phase alongside.
 - **CPU** — user + system time of the process itself (GNU time `%U + %S`, 10 ms
   resolution); the server's work is not in it.
 - **Statements per cycle** — from `--stats` (counted in `PGConnection`: every statement
-  sent is one round trip). Converge and one change on the ARA side are
-  the 6 reads plus `BEGIN`, at most one `INSERT`/`UPDATE`/`DELETE` per table touched, and
-  `COMMIT`.
+  sent is one round trip). On the ARA side every cycle starts with the digest statement;
+  the six `SELECT`s follow only when the digests differ and the tables are not empty. A
+  converge adds `BEGIN`, `SAVEPOINT`, six `COPY`s, the config-table check, `RELEASE` and
+  `COMMIT`; one change adds `BEGIN`, at most one `INSERT`/`UPDATE`/`DELETE` per table
+  touched, and `COMMIT`.
 
 ## Data
 

@@ -28,10 +28,11 @@ public enum Actuation: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// trunk whose credentials changed and that stays provisioned.
     public static func required(by steps: [PlanStep], drift: [AsteriskDrift] = []) -> [Actuation] {
         var actions: Set<Actuation> = []
+        var reloadRegistrations = !drift.isEmpty, reloadDialplan = false
         for step in steps {
             switch step.key.table {
-            case .psRegistrations: actions.insert(.reloadModule(registrationModule))
-            case .dialplanContexts: actions.insert(.reloadModule(dialplanModule))
+            case .psRegistrations: reloadRegistrations = true
+            case .dialplanContexts: reloadDialplan = true
             case .psAuths:
                 if case .update = step, step.changes.contains(where: { $0.column == "password" || $0.column == "username" }) {
                     actions.insert(.register(step.key.endpointID))
@@ -39,7 +40,8 @@ public enum Actuation: Hashable, Sendable, Comparable, CustomStringConvertible {
             case .psAors, .psEndpoints, .extensions: break
             }
         }
-        if !drift.isEmpty { actions.insert(.reloadModule(registrationModule)) }
+        if reloadRegistrations { actions.insert(.reloadModule(registrationModule)) }
+        if reloadDialplan { actions.insert(.reloadModule(dialplanModule)) }
         return actions.sorted()
     }
 }

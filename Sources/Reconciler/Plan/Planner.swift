@@ -34,15 +34,17 @@ public enum Planner {
         case sameAsDesired
     }
 
+    /// `desiredRows`, when the caller has built them (`desiredRows(_:names:)`), saves
+    /// building them again for a diff.
     public static func plan(
-        desired: DesiredSnapshot, actual: Actual, names: ARANames = ARANames(),
+        desired: DesiredSnapshot, actual: Actual, desiredRows prebuilt: [Row]? = nil, names: ARANames = ARANames(),
         live view: LiveView = .notConfigured, policy: PlanPolicy = PlanPolicy()
     ) -> Plan {
         let live = view.state
         let desiredIDs = Set(desired.trunks.map(\.endpointID))
         let held = Set(desired.skipped.compactMap(\.heldEndpointID)).subtracting(desiredIDs)
         let diff: Diff = switch actual {
-        case .rows(let rows): Diff(desiredRows: desiredRows(desired, names: names), actual: rows, held: held)
+        case .rows(let rows): Diff(desiredRows: prebuilt ?? desiredRows(desired, names: names), actual: rows, held: held)
         // Every desired trunk has a registration row (`TrunkRows`).
         case .sameAsDesired: Diff(steps: [], ownedCount: desiredIDs.count, registrationIDs: Set(desiredIDs.lazy.map { Substring($0) }))
         }
@@ -99,16 +101,23 @@ public enum Planner {
     /// Creates and updates parents first (table order, then key); deletes children first.
     static func order(_ steps: [PlanStep]) -> [PlanStep] {
         guard steps.count > 1 else { return steps }
-        var upserts: [Int] = [], deletes: [Int] = []
-        upserts.reserveCapacity(steps.count)
+        // By table first (a pass), then by key within each table: rows come trunk by trunk,
+        // so within a table they are mostly in runs the merge sort takes as they are.
+        var upserts = [[Int]](repeating: [], count: ARATable.allCases.count), deletes = upserts
         for (index, step) in steps.enumerated() {
-            if step.verb == .delete { deletes.append(index) } else { upserts.append(index) }
+            if case .delete = step { deletes[step.key.table.rawValue].append(index) } else { upserts[step.key.table.rawValue].append(index) }
         }
-        SortKeys(steps.map(\.key)).sort(&upserts, &deletes)
+        let keys = SortKeys(steps.map(\.key))
         var ordered: [PlanStep] = []
         ordered.reserveCapacity(steps.count)
-        for index in upserts { ordered.append(steps[index]) }
-        for index in deletes { ordered.append(steps[index]) }
+        for var bucket in upserts {
+            keys.sort(&bucket)
+            for index in bucket { ordered.append(steps[index]) }
+        }
+        for var bucket in deletes.reversed() {
+            keys.sort(&bucket)
+            for index in bucket { ordered.append(steps[index]) }
+        }
         return ordered
     }
 
@@ -120,7 +129,7 @@ public enum Planner {
     /// extensions, so comparing those bytes (8 at a time) is comparing the keys; any other
     /// key is compared as a `RowKey`.
     private struct SortKeys {
-        private struct Span { var start: Int; var count: Int; var table: Int; var plain: Bool }
+        private struct Span { var start: Int; var count: Int; var plain: Bool }
         private let keys: [RowKey]
         private var bytes: [UInt8] = []
         private var spans: [Span] = []
@@ -135,17 +144,18 @@ public enum Planner {
                 let plain = key.packed.utf8.allSatisfy { $0 < 0x80 }
                 bytes.append(contentsOf: key.packed.utf8)
                 bytes.append(0)
-                spans.append(Span(start: start, count: bytes.count - start, table: key.table.rawValue, plain: plain))
+                spans.append(Span(start: start, count: bytes.count - start, plain: plain))
             }
         }
 
-        /// Upserts by key; deletes children first (tables in reverse), then by key.
-        func sort(_ upserts: inout [Int], _ deletes: inout [Int]) {
+        /// Indices of keys of one table, by key.
+        func sort(_ indices: inout [Int]) {
+            guard indices.count > 1 else { return }
             let keys = self.keys
             bytes.withUnsafeBytes { raw in
                 spans.withUnsafeBufferPointer { spans in
                     let base = raw.baseAddress!
-                    func precedes(_ lhs: Int, _ rhs: Int) -> Bool {
+                    indices.sort { lhs, rhs in
                         let a = spans[lhs], b = spans[rhs]
                         guard a.plain && b.plain else { return keys[lhs].packed < keys[rhs].packed }
                         let common = min(a.count, b.count)
@@ -163,12 +173,6 @@ public enum Planner {
                             offset += 1
                         }
                         return a.count < b.count
-                    }
-                    upserts.sort { lhs, rhs in
-                        spans[lhs].table != spans[rhs].table ? spans[lhs].table < spans[rhs].table : precedes(lhs, rhs)
-                    }
-                    deletes.sort { lhs, rhs in
-                        spans[lhs].table != spans[rhs].table ? spans[lhs].table > spans[rhs].table : precedes(lhs, rhs)
                     }
                 }
             }
@@ -229,6 +233,11 @@ private struct Diff {
     /// Each actual row costs one lookup in that index; only rows nobody asks for go into
     /// a second, usually tiny, dictionary. Rows of `held` trunks are left as they are.
     init(desiredRows: [Row], actual: [Row], held: Set<String>) {
+        guard !actual.isEmpty else {
+            // Nothing owned yet (a converge from empty): every desired row is a create.
+            self.init(steps: desiredRows.map { .create($0) }, ownedCount: 0, registrationIDs: [])
+            return
+        }
         var desiredIndex: [RowKey: Int] = [:]
         desiredIndex.reserveCapacity(desiredRows.count)
         for (index, row) in desiredRows.enumerated() { desiredIndex[row.key] = index }

@@ -11,20 +11,26 @@ public enum PlanText {
     /// thousands of steps can go to stdout without being held in memory whole.
     public static func write(_ plan: Plan, names: ARANames = ARANames(), annotations: [String: [String]] = [:],
                              to sink: (String) -> Void) {
-        // One string per configuration, lines appended in place: a converge of 10,000
-        // trunks prints ~600,000 lines, and an array of them per step cost more than the rest.
-        var out = ""
-        out.reserveCapacity(4096)
+        write(plan, names: names, annotations: annotations, bytes: { sink(String(decoding: $0, as: UTF8.self)) })
+    }
+
+    /// The pieces as UTF-8 bytes. A converge of 10,000 trunks prints ~600,000 lines (22 MB):
+    /// appending bytes is a copy, where appending to a String checks and grows it each time.
+    public static func write(_ plan: Plan, names: ARANames = ARANames(), annotations: [String: [String]] = [:],
+                             bytes sink: ([UInt8]) -> Void) {
+        var out = TextBytes()
         func line(_ text: String) {
-            out += text
-            out += "\n"
+            out.add(text)
+            out.newline()
         }
         func flush() {
-            sink(out)
-            out.removeAll(keepingCapacity: true)
+            sink(out.bytes)
+            out.bytes.removeAll(keepingCapacity: true)
         }
         let labels = ColumnLabels()
-        let byEndpoint = Dictionary(grouping: plan.steps, by: \.key.endpointID)
+        // Step positions by endpoint (as slices of the keys): no step or id is copied.
+        var byEndpoint: [Substring: [Int]] = [:]
+        for (index, step) in plan.steps.enumerated() { byEndpoint[step.key.endpointIDSlice, default: []].append(index) }
         let deferredByEndpoint = Dictionary(grouping: plan.deferred, by: \.endpointID)
         let driftByEndpoint = Dictionary(grouping: plan.asteriskDrift, by: \.endpointID)
         for outcome in plan.configurations {
@@ -33,8 +39,8 @@ public enum PlanText {
                 if let registration = registrationLine(outcome, asterisk: plan.asterisk) { line("    " + registration) }
                 for drift in driftByEndpoint[endpointID] ?? [] { line("    ! asterisk: " + describe(drift)) }
                 for annotation in annotations[endpointID] ?? [] { line("    " + annotation) }
-                for step in byEndpoint[endpointID] ?? [] {
-                    append(step, names: names, labels: labels, to: &out)
+                for index in byEndpoint[Substring(endpointID)] ?? [] {
+                    append(plan.steps[index], names: names, labels: labels, to: &out)
                 }
                 for deferral in deferredByEndpoint[endpointID] ?? [] {
                     line("  … held back, \(deferral.reason.rawValue): \(deferral.steps.count) row change\(deferral.steps.count == 1 ? "" : "s")")
@@ -45,14 +51,14 @@ public enum PlanText {
                 let samples = outcome.dialTestVectors.map { "\($0.dialled) → \($0.sent ?? "no route")" }
                 line("    routing (strip_prefix \(prefix.isEmpty ? "empty" : prefix)): " + samples.joined(separator: ", "))
             }
-            line("")
+            out.newline()
             flush()
         }
         let unclaimedDrift = plan.asteriskDrift.filter { drift in !plan.configurations.contains { $0.endpointID == drift.endpointID } }
         for drift in unclaimedDrift {
             line("asterisk still holds \(drift.endpointID)")
             line("    ! asterisk: " + describe(drift))
-            line("")
+            out.newline()
         }
         if !plan.actuations.isEmpty {
             line("Then Asterisk: " + plan.actuations.map(\.description).joined(separator: ", ") + ".")
@@ -111,59 +117,67 @@ public enum PlanText {
 
     /// A step's lines: its title, then the columns it sets (create, delete) or changes (update).
     static func lines(_ step: PlanStep, names: ARANames) -> [String] {
-        var text = ""
+        var text = TextBytes()
         append(step, names: names, labels: ColumnLabels(), to: &text)
-        return text.split(separator: "\n").map(String.init)
+        return String(decoding: text.bytes, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 
     /// `  + create ps_auths dograh_x` (the key's parts joined by `/`).
     static func title(_ step: PlanStep, names: ARANames) -> String {
-        let verb = switch step {
+        var text = TextBytes()
+        appendTitle(step, names: names, to: &text)
+        return String(decoding: text.bytes, as: UTF8.self)
+    }
+
+    private static func appendTitle(_ step: PlanStep, names: ARANames, to out: inout TextBytes) {
+        let verb: String = switch step {
         case .create: "  + create "
         case .delete: "  - delete "
         case .update: "  ~ update "
         }
-        var title = verb + names.name(of: step.key.table) + " "
-        for byte in step.key.packed.utf8 where byte == 0 {
-            // Rare (multi-column keys): rebuilt with `/` only when a separator is there.
-            return title + step.key.parts.joined(separator: "/")
+        out.add(verb)
+        out.add(names.name(of: step.key.table))
+        out.bytes.append(0x20)
+        // The key's parts joined by `/`: its packed text with each NUL replaced.
+        let start = out.bytes.count
+        out.add(step.key.packed)
+        out.bytes.withUnsafeMutableBufferPointer { buffer in
+            for index in start..<buffer.count where buffer[index] == 0 { buffer[index] = 0x2F }
         }
-        title += step.key.packed
-        return title
     }
 
-    private static func append(_ step: PlanStep, names: ARANames, labels: ColumnLabels, to out: inout String) {
-        out += title(step, names: names)
-        out += "\n"
+    private static func append(_ step: PlanStep, names: ARANames, labels: ColumnLabels, to out: inout TextBytes) {
+        appendTitle(step, names: names, to: &out)
+        out.newline()
         switch step {
         case .create(let row), .delete(let row):
-            let table = row.table
+            let table = row.table.rawValue
             row.forEachValue { index, value in
-                let sensitive = labels.sensitive[table.rawValue][index]
+                let sensitive = labels.sensitive[table][index]
                 guard value != nil || sensitive else { return }
-                out += labels.padded[table.rawValue][index]
+                out.add(labels.padded[table][index])
                 if sensitive {
-                    out += "(sensitive)"
+                    out.add("(sensitive)")
                 } else if let value {
-                    out += "\""
-                    out += value
-                    out += "\""
+                    out.bytes.append(0x22)
+                    out.add(value)
+                    out.bytes.append(0x22)
                 } else {
-                    out += "NULL"
+                    out.add("NULL")
                 }
-                out += "\n"
+                out.newline()
             }
         case .update:
             for change in step.changes {
-                out += "      " + change.column
+                out.add("      " + change.column as String)
                 if change.isSensitive {
-                    out += ": (sensitive, changed)\n"
+                    out.add(": (sensitive, changed)\n")
                 } else {
-                    out += ": "
+                    out.add(": ")
                     appendQuoted(change.old, to: &out)
-                    out += " → "
+                    out.add(" → ")
                     appendQuoted(change.new, to: &out)
-                    out += "\n"
+                    out.newline()
                 }
             }
         }
@@ -184,13 +198,33 @@ public enum PlanText {
         }
     }
 
-    private static func appendQuoted(_ value: String?, to out: inout String) {
+    private static func appendQuoted(_ value: String?, to out: inout TextBytes) {
         guard let value else {
-            out += "NULL"
+            out.add("NULL")
             return
         }
-        out += "\""
-        out += value
-        out += "\""
+        out.bytes.append(0x22)
+        out.add(value)
+        out.bytes.append(0x22)
     }
+}
+
+/// UTF-8 text built by appending bytes.
+struct TextBytes {
+    var bytes: [UInt8] = []
+
+    init() { bytes.reserveCapacity(4096) }
+
+    mutating func add(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func add(_ text: Substring) {
+        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+            bytes.append(contentsOf: text.utf8)
+        }
+    }
+
+    mutating func newline() { bytes.append(0x0A) }
 }

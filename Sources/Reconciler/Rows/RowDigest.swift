@@ -49,6 +49,16 @@ public struct RowDigest: Hashable, Sendable, CustomStringConvertible {
 
     public var rowCount: Int { tables.reduce(0) { $0 + $1.count } }
 
+    /// Whether `trunks` ask for as many rows per table as this digest counts: when not,
+    /// the digests cannot match and hashing the desired rows can be skipped.
+    public func countsMatch(_ trunks: [Trunk]) -> Bool {
+        var counts = [Int](repeating: 0, count: tables.count)
+        for trunk in trunks {
+            for (index, count) in TrunkRows.counts(for: trunk).enumerated() { counts[index] += count }
+        }
+        return counts == tables.map(\.count)
+    }
+
     /// The digest of both sets of rows together (it is a sum, so parts can be hashed apart).
     public func adding(_ other: RowDigest) -> RowDigest {
         var sum = self

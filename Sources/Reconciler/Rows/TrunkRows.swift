@@ -6,6 +6,12 @@ public enum TrunkRows {
         return collector.rows
     }
 
+    /// How many rows `emit` gives for `trunk` in each table (indexed by `ARATable.rawValue`),
+    /// without building them.
+    public static func counts(for trunk: Trunk) -> [Int] {
+        [1, 1, 1, 1, trunk.dialRoutes.count + 2, 2]
+    }
+
     /// Hands each of the trunk's rows to `sink` (key parts, then managed values; nil is
     /// NULL). `rows(for:)` collects them; `RowDigest` hashes them without building rows.
     public static func emit(_ trunk: Trunk, names: ARANames = ARANames(), into sink: inout some RowSink) {

@@ -25,6 +25,7 @@ struct OnceRun {
             guard apply else {
                 output([(observed.plan, nil)])
                 await writeStats(cycle, observed, applied: 0)
+                Self.keepUntilExit(observed)
                 return observed.plan.isEmpty ? Self.inSync : Self.changesPending
             }
             var rounds: [(Plan, Cycle.Applied?)] = []
@@ -44,7 +45,7 @@ struct OnceRun {
                 async let applying = cycle.apply(plan)
                 if text != nil {
                     if round > 1 { text?.append("\n") }
-                    PlanText.write(plan, names: settings.names) { text?.append($0) }
+                    PlanText.write(plan, names: settings.names, bytes: { text?.append(bytes: $0) })
                 }
                 let applied = try await applying
                 written += applied.report.total
@@ -70,11 +71,21 @@ struct OnceRun {
                 if observed.plan.steps.isEmpty { break }
             }
             await writeStats(cycle, observed, applied: written)
+            Self.keepUntilExit(observed, rounds)
             return Self.inSync
         } catch {
             FileHandle.standardError.write(Data("reconcilerd: error: \(error)\n".utf8))
             return Self.failed
         }
+    }
+
+    /// The process exits right after `run`: the cycle's rows and plan are left for the exit
+    /// to reclaim instead of being freed one by one (at 10,000 trunks that took longer than
+    /// planning a no-op). The connections are not kept: they close as usual.
+    nonisolated(unsafe) private static var keptUntilExit: [Any] = []
+
+    private static func keepUntilExit(_ values: Any...) {
+        keptUntilExit += values
     }
 
     /// What the operator must know when Asterisk did not confirm: a missed reload is seen
@@ -130,7 +141,7 @@ struct OnceRun {
             var buffer = StandardOutputBuffer()
             for (index, (plan, applied)) in rounds.enumerated() {
                 if index > 0 { buffer.append("\n") }
-                PlanText.write(plan, names: settings.names) { buffer.append($0) }
+                PlanText.write(plan, names: settings.names, bytes: { buffer.append(bytes: $0) })
                 if let applied { buffer.append(appliedLines(plan, applied)) }
             }
             buffer.flush()
@@ -181,16 +192,20 @@ enum Wiring {
 
 /// Collects output and writes it to stdout in blocks of about 64 KiB.
 struct StandardOutputBuffer {
-    private var pending = ""
+    private var pending: [UInt8] = []
 
     mutating func append(_ text: String) {
-        pending += text
-        if pending.utf8.count >= 1 << 16 { flush() }
+        append(bytes: Array(text.utf8))
+    }
+
+    mutating func append(bytes: [UInt8]) {
+        pending += bytes
+        if pending.count >= 1 << 16 { flush() }
     }
 
     mutating func flush() {
         guard !pending.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(pending.utf8))
-        pending = ""
+        FileHandle.standardOutput.write(Data(pending))
+        pending.removeAll(keepingCapacity: true)
     }
 }

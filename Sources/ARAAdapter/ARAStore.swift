@@ -109,8 +109,9 @@ public struct ARAStore: Sendable {
     /// Inserts the creates with one COPY per table: about half the server's work of the
     /// upsert from JSON for a converge of thousands of trunks. COPY cannot skip a row that
     /// exists already (a plan applied twice, a race with another writer), so it runs in a
-    /// savepoint: on a unique violation, or a config-table key now held twice, the
-    /// savepoint is rolled back and false returned for the idempotent `insert` to run.
+    /// savepoint: on a unique violation the savepoint is rolled back and false returned for
+    /// the idempotent `insert` to run. The config table, which has no unique key, is copied
+    /// only while it holds none of reconcilerd's rows.
     private static func copy(
         _ creates: [[Row]], _ tables: [TableSQL],
         on connection: isolated PGConnection, into report: inout ApplyReport
@@ -121,6 +122,12 @@ public struct ARAStore: Sendable {
             let rows = creates[sql.table.rawValue]
             guard !rows.isEmpty else { continue }
             do throws(PGError) {
+                if let probe = sql.anyOwned, try connection.query(probe).scalar() == "t" {
+                    // The config table has no unique key for COPY to trip over: with rows of
+                    // reconcilerd's in it already, a COPY could store one twice.
+                    copied.record(sql.table, .create, try connection.query(SQLQuery(unsafeSQL: sql.insert, binds: [sql.payload(rows)])).affected)
+                    continue
+                }
                 // Pieces of 2,000 rows (~250 KB): the server inserts while the next is written.
                 var next = rows.startIndex
                 copied.record(sql.table, .create, try connection.copyIn(sql.copyIn) { piece in
@@ -130,10 +137,6 @@ public struct ARAStore: Sendable {
                     next = end
                     return true
                 })
-                if let check = sql.duplicateKeys, try connection.query(check).scalar() != "0" {
-                    try connection.execute("ROLLBACK TO SAVEPOINT reconcilerd_bulk_create")
-                    return false
-                }
             } catch {
                 guard case .server(let sqlstate, _, _) = error, sqlstate == "23505" else {
                     throw ARAError.apply(step: "create of \(rows.count) row(s)", table: sql.name.name, error)

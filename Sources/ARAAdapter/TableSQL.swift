@@ -65,15 +65,13 @@ struct TableSQL: Sendable {
         "COPY \(name.quoted) (\(allColumns.map(quoted).joined(separator: ", "))) FROM STDIN"
     }
 
-    /// For the config table, which has no unique key: keys of reconcilerd's rows held more
-    /// than once (after a COPY, a row that already existed). nil for the other tables,
-    /// whose unique keys make the COPY itself fail.
-    var duplicateKeys: SQLQuery? {
+    /// For the config table, which has no unique key: whether it holds any of reconcilerd's
+    /// rows (then a COPY could duplicate one). nil for the other tables, whose unique keys
+    /// make the COPY itself fail.
+    var anyOwned: SQLQuery? {
         guard let filename else { return nil }
-        let keys = keyColumns.map(quoted).joined(separator: ", ")
         return SQLQuery(unsafeSQL: """
-            SELECT count(*) FROM (SELECT 1 FROM \(name.quoted) WHERE filename = $1 AND starts_with(\(quoted(keyColumns[0])), '\(Ownership.idPrefix)') \
-            GROUP BY \(keys) HAVING count(*) > 1) AS d
+            SELECT EXISTS (SELECT 1 FROM \(name.quoted) WHERE filename = $1 AND starts_with(\(quoted(keyColumns[0])), '\(Ownership.idPrefix)'))
             """, binds: [filename])
     }
 

@@ -55,7 +55,7 @@ struct BulkCreateTests {
         }
     }
 
-    @Test("config-table rows (no unique key) that exist already are not copied twice")
+    @Test("config-table rows (no unique key) are not copied while reconcilerd has rows there: none stored twice")
     func configRowsNotDuplicated() async throws {
         try await TestDatabases.with { databases in
             let harness = try await bulkHarness(databases)
@@ -64,10 +64,17 @@ struct BulkCreateTests {
             let contexts = try await harness.reader.snapshot().trunks.flatMap { TrunkRows.rows(for: $0) }.filter { $0.table == .dialplanContexts }
             #expect(contexts.count == 2)
             let report = try await harness.store.apply(contexts.map { .create($0) })
-            #expect(!report.createdByCopy)
             #expect(report.total == 0)
             let count = try await harness.araAdmin.query("SELECT count(*) FROM ast_config WHERE filename = 'extensions_dograh.conf'").scalar()
             #expect(count == "2")
+            // A second trunk: its rows go in by COPY, its config rows by the upsert.
+            try await DograhFixtures.insert(harness.dograhAdmin, name: "London",
+                                            credentials: DograhFixtures.credentials(domain: "acme-uk.3cx.eu", extension: "201", stripPrefix: ""))
+            let (plan, second) = try await harness.cycle()
+            #expect(second.createdByCopy)
+            #expect(second.total == plan.count(.create))
+            #expect(try await harness.araAdmin.query("SELECT count(*) FROM ast_config WHERE filename = 'extensions_dograh.conf'").scalar() == "4")
+            #expect(try await harness.plan().isEmpty)
         }
     }
 

@@ -151,21 +151,29 @@ public enum PlanText {
         out.newline()
         switch step {
         case .create(let row), .delete(let row):
-            let table = row.table.rawValue
-            row.forEachValue { index, value in
-                let sensitive = labels.sensitive[table][index]
-                guard value != nil || sensitive else { return }
-                out.add(labels.padded[table][index])
-                if sensitive {
-                    out.add("(sensitive)")
-                } else if let value {
-                    out.bytes.append(0x22)
-                    out.add(value)
-                    out.bytes.append(0x22)
-                } else {
-                    out.add("NULL")
+            // Straight from the packed values: each value's bytes are copied between its
+            // column label and the closing quote, with no string made per value.
+            let columns = labels.columns(of: row.table)
+            var packed = row.packed
+            packed.withUTF8 { bytes in
+                var start = 0, column = 0
+                for position in 0...bytes.count where position == bytes.count || bytes[position] == 0 {
+                    let label = columns[column]
+                    let isNull = row.nulls & (1 << UInt32(column)) != 0
+                    if label.sensitive {
+                        out.bytes += label.text
+                        out.add("(sensitive)")
+                        out.newline()
+                    } else if !isNull {
+                        out.bytes += label.text
+                        out.bytes.append(0x22)
+                        out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<position]))
+                        out.bytes.append(0x22)
+                        out.newline()
+                    }
+                    column += 1
+                    start = position + 1
                 }
-                out.newline()
             }
         case .update:
             for change in step.changes {
@@ -185,17 +193,25 @@ public enum PlanText {
 
     /// `      column    = ` per table and column, padded to the table's longest column name.
     private struct ColumnLabels {
-        let padded: [[String]]
-        let sensitive: [[Bool]]
+        struct Label {
+            let text: [UInt8]
+            let sensitive: Bool
+        }
+
+        private let tables: [[Label]]
 
         init() {
-            padded = ARATable.allCases.map { table in
+            tables = ARATable.allCases.map { table in
                 let columns = table.managedColumns
                 let width = columns.map(\.count).max() ?? 0
-                return columns.map { "      " + $0 + String(repeating: " ", count: width - $0.count) + " = " }
+                return columns.map { column in
+                    Label(text: Array(("      " + column + String(repeating: " ", count: width - column.count) + " = ").utf8),
+                          sensitive: table.isSensitive(column))
+                }
             }
-            sensitive = ARATable.allCases.map { table in table.managedColumns.map(table.isSensitive) }
         }
+
+        func columns(of table: ARATable) -> [Label] { tables[table.rawValue] }
     }
 
     private static func appendQuoted(_ value: String?, to out: inout TextBytes) {

@@ -98,9 +98,19 @@ struct TableSQL: Sendable {
             if row.nulls == 0 {
                 Self.copyEscape(row.packed, into: &out)
             } else {
-                row.forEachValue { index, value in
-                    if index > 0 { out.append(0x09) }
-                    if let value { Self.copyEscape(String(value), into: &out) } else { out += [0x5C, 0x4E] }
+                var packed = row.packed
+                packed.withUTF8 { bytes in
+                    var start = 0, column: UInt32 = 0
+                    for position in 0...bytes.count where position == bytes.count || bytes[position] == 0 {
+                        if column > 0 { out.append(0x09) }
+                        if row.nulls & (1 << column) != 0 {
+                            out += [0x5C, 0x4E]
+                        } else {
+                            Self.copyEscape(UnsafeBufferPointer(rebasing: bytes[start..<position]), into: &out)
+                        }
+                        column += 1
+                        start = position + 1
+                    }
                 }
             }
             out.append(0x0A)
@@ -112,24 +122,26 @@ struct TableSQL: Sendable {
     /// all) is copied as it is.
     private static func copyEscape(_ text: String, into out: inout [UInt8]) {
         var text = text
-        text.withUTF8 { bytes in
-            guard bytes.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
-                let start = out.count
-                out.append(contentsOf: bytes)
-                out.withUnsafeMutableBufferPointer { buffer in
-                    for index in start..<buffer.count where buffer[index] == 0 { buffer[index] = 0x09 }
-                }
-                return
+        text.withUTF8 { copyEscape($0, into: &out) }
+    }
+
+    private static func copyEscape(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        guard bytes.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
+            let start = out.count
+            out.append(contentsOf: bytes)
+            out.withUnsafeMutableBufferPointer { buffer in
+                for index in start..<buffer.count where buffer[index] == 0 { buffer[index] = 0x09 }
             }
-            for byte in bytes {
-                switch byte {
-                case 0x00: out.append(0x09)
-                case 0x5C: out += [0x5C, 0x5C]
-                case 0x09: out += [0x5C, 0x74]
-                case 0x0A: out += [0x5C, 0x6E]
-                case 0x0D: out += [0x5C, 0x72]
-                default: out.append(byte)
-                }
+            return
+        }
+        for byte in bytes {
+            switch byte {
+            case 0x00: out.append(0x09)
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x09: out += [0x5C, 0x74]
+            case 0x0A: out += [0x5C, 0x6E]
+            case 0x0D: out += [0x5C, 0x72]
+            default: out.append(byte)
             }
         }
     }
@@ -174,7 +186,7 @@ struct TableSQL: Sendable {
     /// The row as read by `selectOwned`: key columns, then managed columns, each side
     /// packed into one string (a NULL key part counts as '').
     func row(from result: PGResultRow) -> Row? {
-        let keyCount = keyColumns.count, valueCount = table.managedColumns.count
+        let keyCount = table.keyColumnCount, valueCount = table.managedColumnCount
         guard result.count == keyCount + valueCount else { return nil }
         let key = result.joined(0..<keyCount).text
         let values = result.joined(keyCount..<keyCount + valueCount)

@@ -62,8 +62,10 @@ struct Cycle: Sendable {
         return firstHalf.adding(second)
     }
 
-    /// `Planner.desiredRows`, built in two halves at once.
+    /// `Planner.desiredRows`, built in two halves at once, trunks in endpoint id order (the
+    /// plan's order, so that ordering the steps finds them mostly in place).
     static func rows(of trunks: [Trunk], names: ARANames) async -> [Row] {
+        let trunks = trunks.sorted { $0.endpointID < $1.endpointID }
         guard trunks.count >= 1_000 else { return Planner.desiredRows(DesiredSnapshot(trunks: trunks, skipped: []), names: names) }
         let middle = trunks.count / 2
         async let first = Planner.desiredRows(DesiredSnapshot(trunks: Array(trunks[..<middle]), skipped: []), names: names)

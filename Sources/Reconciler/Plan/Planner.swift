@@ -141,21 +141,25 @@ public enum Planner {
             for key in keys {
                 let start = bytes.count
                 // The packed key already separates its parts with NUL.
-                let plain = key.packed.utf8.allSatisfy { $0 < 0x80 }
-                bytes.append(contentsOf: key.packed.utf8)
+                var packed = key.packed
+                let plain = packed.withUTF8 { utf8 in
+                    bytes.append(contentsOf: utf8)
+                    return utf8.allSatisfy { $0 < 0x80 }
+                }
                 bytes.append(0)
                 spans.append(Span(start: start, count: bytes.count - start, plain: plain))
             }
         }
 
-        /// Indices of keys of one table, by key.
+        /// Indices of keys of one table, by key (left as they are when already in order:
+        /// desired rows come trunk by trunk in endpoint id order).
         func sort(_ indices: inout [Int]) {
             guard indices.count > 1 else { return }
             let keys = self.keys
             bytes.withUnsafeBytes { raw in
                 spans.withUnsafeBufferPointer { spans in
                     let base = raw.baseAddress!
-                    indices.sort { lhs, rhs in
+                    func precedes(_ lhs: Int, _ rhs: Int) -> Bool {
                         let a = spans[lhs], b = spans[rhs]
                         guard a.plain && b.plain else { return keys[lhs].packed < keys[rhs].packed }
                         let common = min(a.count, b.count)
@@ -174,6 +178,8 @@ public enum Planner {
                         }
                         return a.count < b.count
                     }
+                    if zip(indices, indices.dropFirst()).allSatisfy({ !precedes($1, $0) }) { return }
+                    indices.sort(by: precedes)
                 }
             }
         }

@@ -25,6 +25,25 @@ public enum ARATable: Int, CaseIterable, Sendable, Comparable, Hashable {
         }
     }
 
+    /// `keyColumns.count` and `managedColumns.count` without building the arrays (checked
+    /// for every row a cycle builds).
+    public var keyColumnCount: Int {
+        switch self {
+        case .psAuths, .psAors, .psEndpoints, .psRegistrations: 1
+        case .extensions: 3
+        case .dialplanContexts: 2
+        }
+    }
+
+    public var managedColumnCount: Int {
+        switch self {
+        case .psAuths, .psAors: 3
+        case .psEndpoints, .psRegistrations: 9
+        case .extensions: 2
+        case .dialplanContexts: 4
+        }
+    }
+
     /// Columns reconcilerd owns. Every other column is left as the operator set it.
     public var managedColumns: [String] {
         switch self {

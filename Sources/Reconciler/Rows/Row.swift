@@ -10,7 +10,7 @@ public struct RowKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     public let packed: String
 
     public init(table: ARATable, parts: [String]) {
-        precondition(parts.count == table.keyColumns.count, "key for \(table) needs \(table.keyColumns.count) parts")
+        precondition(parts.count == table.keyColumnCount, "key for \(table) needs \(table.keyColumnCount) parts")
         self.init(table: table, packed: parts.count == 1 ? parts[0] : RowPacking.join(parts))
     }
 
@@ -62,7 +62,7 @@ public struct Row: Hashable, Sendable, CustomStringConvertible, CustomReflectabl
     public let nulls: UInt32
 
     public init(key: RowKey, values: [String?]) {
-        precondition(values.count == key.table.managedColumns.count, "row for \(key.table) needs \(key.table.managedColumns.count) values")
+        precondition(values.count == key.table.managedColumnCount, "row for \(key.table) needs \(key.table.managedColumnCount) values")
         var nulls: UInt32 = 0
         for (index, value) in values.enumerated() where value == nil { nulls |= 1 << UInt32(index) }
         self.init(key: key, packed: RowPacking.join(values.lazy.map { $0 ?? "" }), nulls: nulls)

@@ -28,13 +28,14 @@ public enum TrunkRows {
         // `line` + `endpoint` is what matches 3CX's calls to this endpoint; identify by
         // auth_username never does (verified).
         sink.add(.psRegistrations, [id], [transport, id, contact, e("sip:\(ext)@\(domain)"), escapedExt, "300", "60", "yes", id])
+        // Inbound before outbound: key order, so a plan's steps are mostly in place already.
+        let stasis = e("\(trunk.appName),inbound,\(id)")
+        sink.add(.extensions, [inbound, escapedExt, "1"], ["Stasis", stasis])
+        sink.add(.extensions, [inbound, "_X.", "1"], ["Stasis", stasis])
         for route in trunk.dialRoutes {
             let number = route.skip == 0 ? "${EXTEN}" : "${EXTEN:\(route.skip)}"
             sink.add(.extensions, [outbound, route.pattern, "1"], ["Dial", e("PJSIP/\(number)@\(id),60")])
         }
-        let stasis = e("\(trunk.appName),inbound,\(id)")
-        sink.add(.extensions, [inbound, escapedExt, "1"], ["Stasis", stasis])
-        sink.add(.extensions, [inbound, "_X.", "1"], ["Stasis", stasis])
         // A realtime switch is consulted only for contexts that exist in the static
         // dialplan; these rows define them in the included static-realtime file.
         for context in [inbound, outbound] {

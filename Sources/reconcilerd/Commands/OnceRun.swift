@@ -38,14 +38,20 @@ struct OnceRun {
             // Deprovisioning takes two rounds: the registration row, then (once Asterisk
             // has dropped the registration) the rest.
             for round in 1...2 {
-                // The text plan is written while the transaction runs: at 10,000 trunks
-                // both take a few hundred milliseconds, and the plan does not depend on
-                // the outcome (which follows it).
+                // The text plan is written while the transaction runs (at 10,000 trunks
+                // both take a few hundred milliseconds, and the plan does not depend on the
+                // outcome, which follows it), on a thread that yields to the database.
                 let plan = observed.plan
+                text?.flush()
                 async let applying = cycle.apply(plan)
                 if text != nil {
-                    if round > 1 { text?.append("\n") }
-                    PlanText.write(plan, names: settings.names, bytes: { text?.append(bytes: $0) })
+                    let names = settings.names
+                    await IdleThread.run {
+                        var out = StandardOutputBuffer()
+                        if round > 1 { out.append("\n") }
+                        PlanText.write(plan, names: names, bytes: { out.append(bytes: $0) })
+                        out.flush()
+                    }
                 }
                 let applied = try await applying
                 written += applied.report.total

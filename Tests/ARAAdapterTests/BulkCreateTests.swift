@@ -13,13 +13,18 @@ struct BulkCreateTests {
         return Harness(databases: databases, dograhAdmin: harness.dograhAdmin, araAdmin: harness.araAdmin, store: store, reader: harness.reader)
     }
 
+    /// Two configurations, one with every byte COPY's text format escapes or could misread.
+    private func insertTwoConfigurations(_ harness: Harness) async throws {
+        try await DograhFixtures.insert(harness.dograhAdmin, name: "Milan", credentials: DograhFixtures.credentials())
+        try await DograhFixtures.insert(harness.dograhAdmin, name: "Odd values",
+                                        credentials: DograhFixtures.credentials(domain: "acme-uk.3cx.eu", extension: "201", password: "a\\b c;d^e\"f'g \\N", stripPrefix: ""))
+    }
+
     @Test("a converge goes in by COPY and stores exactly the rows the upsert stores")
     func copyMatchesUpsert() async throws {
         let viaCopy = try await TestDatabases.with { databases in
             let harness = try await bulkHarness(databases)
-            try await DograhFixtures.insert(harness.dograhAdmin, name: "Milan", credentials: DograhFixtures.credentials())
-            try await DograhFixtures.insert(harness.dograhAdmin, name: "Odd values",
-                                            credentials: DograhFixtures.credentials(domain: "acme-uk.3cx.eu", extension: "201", password: "a\\b c;d^e\"f'g \\N", stripPrefix: ""))
+            try await insertTwoConfigurations(harness)
             let (plan, report) = try await harness.cycle()
             #expect(report.createdByCopy)
             #expect(report.total == plan.count(.create))
@@ -28,9 +33,7 @@ struct BulkCreateTests {
         }
         let viaUpsert = try await TestDatabases.with { databases in
             let harness = try await Harness.make(databases)
-            try await DograhFixtures.insert(harness.dograhAdmin, name: "Milan", credentials: DograhFixtures.credentials())
-            try await DograhFixtures.insert(harness.dograhAdmin, name: "Odd values",
-                                            credentials: DograhFixtures.credentials(domain: "acme-uk.3cx.eu", extension: "201", password: "a\\b c;d^e\"f'g \\N", stripPrefix: ""))
+            try await insertTwoConfigurations(harness)
             let (_, report) = try await harness.cycle()
             #expect(!report.createdByCopy)
             return try await ARAInspection.allRows(harness.araAdmin)

@@ -38,7 +38,7 @@ command -v psql >/dev/null || { echo "psql is needed: apt-get install postgresql
 # The release build as docs/RUNBOOK.md installs it: the Swift runtime linked in
 # (--static-swift-stdlib), which also starts ~20 ms faster than resolving it from shared
 # libraries at every run. A first build takes several minutes.
-scratch=.build-bench-static
+scratch=.build-static
 if [ "$build" = 1 ]; then
     echo "==> building reconcilerd (release, --static-swift-stdlib, --scratch-path $scratch)"
     swift build -c release --static-swift-stdlib --product reconcilerd --scratch-path "$scratch" 2>&1 | tail -n 1

@@ -309,7 +309,7 @@ Rerun it to refresh this page; the page is overwritten.
 | memory | {machine['memory']} |
 | kernel | {machine['kernel']} |
 | PostgreSQL | {machine['postgres']} (throwaway cluster from `scripts/lib/pg.sh`: loopback TCP, `fsync=off`, `synchronous_commit=off`, `full_page_writes=off`) |
-| Swift | {machine['swift']} (release build, Swift runtime linked in: `--static-swift-stdlib --scratch-path .build-bench-static`) |
+| Swift | {machine['swift']} (release build, Swift runtime linked in: `--static-swift-stdlib --scratch-path .build-static`) |
 | reconcilerd binary | `{machine['binary']}` |
 
 reconcilerd, psql and the Postgres server share the same {machine['nproc']} cores. Load average

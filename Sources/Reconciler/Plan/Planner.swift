@@ -101,22 +101,20 @@ public enum Planner {
     /// Creates and updates parents first (table order, then key); deletes children first.
     static func order(_ steps: [PlanStep]) -> [PlanStep] {
         guard steps.count > 1 else { return steps }
-        // By table first (a pass), then by key within each table: rows come trunk by trunk,
-        // so within a table they are mostly in runs the merge sort takes as they are.
+        // By table first (a pass), then by key within each table. Rows come trunk by trunk
+        // in endpoint id order, so a table's steps are often in order already: that is
+        // checked with plain key comparisons, and only the other tables are sorted.
         var upserts = [[Int]](repeating: [], count: ARATable.allCases.count), deletes = upserts
         for (index, step) in steps.enumerated() {
             if case .delete = step { deletes[step.key.table.rawValue].append(index) } else { upserts[step.key.table.rawValue].append(index) }
         }
-        let keys = SortKeys(steps.map(\.key))
         var ordered: [PlanStep] = []
         ordered.reserveCapacity(steps.count)
-        for var bucket in upserts {
-            keys.sort(&bucket)
-            for index in bucket { ordered.append(steps[index]) }
-        }
-        for var bucket in deletes.reversed() {
-            keys.sort(&bucket)
-            for index in bucket { ordered.append(steps[index]) }
+        for bucket in upserts + deletes.reversed() {
+            let keys = bucket.map { steps[$0].key }
+            var positions = Array(keys.indices)
+            if !zip(keys, keys.dropFirst()).allSatisfy({ $0.packed < $1.packed }) { SortKeys(keys).sort(&positions) }
+            for position in positions { ordered.append(steps[bucket[position]]) }
         }
         return ordered
     }
@@ -151,8 +149,7 @@ public enum Planner {
             }
         }
 
-        /// Indices of keys of one table, by key (left as they are when already in order:
-        /// desired rows come trunk by trunk in endpoint id order).
+        /// Indices of keys of one table, by key.
         func sort(_ indices: inout [Int]) {
             guard indices.count > 1 else { return }
             let keys = self.keys
@@ -178,7 +175,6 @@ public enum Planner {
                         }
                         return a.count < b.count
                     }
-                    if zip(indices, indices.dropFirst()).allSatisfy({ !precedes($1, $0) }) { return }
                     indices.sort(by: precedes)
                 }
             }

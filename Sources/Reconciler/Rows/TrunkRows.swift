@@ -32,7 +32,8 @@ public enum TrunkRows {
         let stasis = e("\(trunk.appName),inbound,\(id)")
         sink.add(.extensions, [inbound, escapedExt, "1"], ["Stasis", stasis])
         sink.add(.extensions, [inbound, "_X.", "1"], ["Stasis", stasis])
-        for route in trunk.dialRoutes {
+        // Routes by pattern (their order means nothing to Asterisk), for the same reason.
+        for route in trunk.dialRoutes.sorted(by: { $0.pattern.utf8.lexicographicallyPrecedes($1.pattern.utf8) }) {
             let number = route.skip == 0 ? "${EXTEN}" : "${EXTEN:\(route.skip)}"
             sink.add(.extensions, [outbound, route.pattern, "1"], ["Dial", e("PJSIP/\(number)@\(id),60")])
         }

@@ -363,8 +363,9 @@ DML-only role `reconcilerd` (SCRAM authentication), so every connection costs th
   (text plan to /dev/null): process start, two connections (Dograh and ARA), reading and
   validating every `three_cx` configuration while the ARA server computes the digest of the
   owned rows (one statement; it counts none, so nothing else is read), planning, and one
-  transaction (`BEGIN`, a savepoint, one `COPY ... FROM STDIN` per table fed while the rows
-  are written out, a check that the config table holds no key twice, `RELEASE`, `COMMIT`),
+  transaction (`BEGIN`, a savepoint, a check that the config table holds none of
+  reconcilerd's rows yet, one `COPY ... FROM STDIN` per table fed while the rows are
+  written out, `RELEASE`, `COMMIT`),
   with the text plan rendered meanwhile. A unique violation would roll back to the
   savepoint and insert with the idempotent upsert instead; it never happens here.
   Baseline: one `psql --single-transaction` process that `\\copy`s the identical rows

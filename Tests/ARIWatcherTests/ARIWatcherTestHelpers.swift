@@ -41,23 +41,9 @@ func withDoubles<T>(
     state: AsteriskDoubleState = AsteriskDoubleState(),
     _ body: (ARIDouble, AMIDouble, AsteriskDoubleState) async throws -> T
 ) async throws -> T {
-    let ari = try await ARIDouble.start(state: state, username: Secrets.ariUser, password: Secrets.ariPassword)
-    let ami: AMIDouble
-    do {
-        ami = try await AMIDouble.start(state: state, username: Secrets.amiUser, secret: Secrets.amiSecret)
-    } catch {
-        await ari.shutdown()
-        throw error
-    }
-    do {
-        let result = try await body(ari, ami, state)
-        await ari.shutdown()
-        await ami.shutdown()
-        return result
-    } catch {
-        await ari.shutdown()
-        await ami.shutdown()
-        throw error
+    try await withAsteriskDoubles(state: state, ariUsername: Secrets.ariUser, ariPassword: Secrets.ariPassword,
+                                  amiUsername: Secrets.amiUser, amiSecret: Secrets.amiSecret) { ari, ami in
+        try await body(ari, ami, state)
     }
 }
 

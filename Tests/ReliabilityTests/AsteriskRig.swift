@@ -2,9 +2,9 @@ import AsteriskDoubles
 import Foundation
 import TestSupport
 
-/// ARI and AMI doubles whose registration reload reads the real test ARA database (a copy
-/// of reconcilerdTests' AsteriskHarness with this suite's secrets), optionally behind an
-/// HTTP fault front (ARI) and a TCP proxy (AMI).
+/// ARI and AMI doubles whose registration reload reads the real test ARA database (as in
+/// reconcilerdTests' AsteriskHarness, with this suite's secrets), behind an HTTP fault front
+/// (ARI) and a TCP proxy (AMI).
 struct AsteriskRig {
     let ari: ARIDouble
     let ami: AMIDouble
@@ -15,24 +15,14 @@ struct AsteriskRig {
     static func with<T>(_ databases: TestDatabases, _ body: (AsteriskRig) async throws -> T) async throws -> T {
         let state = AsteriskDoubleState(registrations: [], endpoints: [])
         state.readRegistrations(fromDatabase: databases.adminARAURL)
-        let ari = try await ARIDouble.start(state: state, username: "reconcilerd", password: Rel.ariPassword)
-        let ami = try await AMIDouble.start(state: state, username: "reconcilerd", secret: Rel.amiSecret)
-        let front = try ARIFaultFront(upstreamPort: UInt16(ari.port))
-        let amiProxy = try TCPProxy(upstreamPort: UInt16(ami.port))
-        let rig = AsteriskRig(ari: ari, ami: ami, state: state, front: front, amiProxy: amiProxy)
-        defer {
-            front.shutdown()
-            amiProxy.shutdown()
-        }
-        do {
-            let result = try await body(rig)
-            await ari.shutdown()
-            await ami.shutdown()
-            return result
-        } catch {
-            await ari.shutdown()
-            await ami.shutdown()
-            throw error
+        return try await withAsteriskDoubles(state: state, ariPassword: Rel.ariPassword, amiSecret: Rel.amiSecret) { ari, ami in
+            let front = try ARIFaultFront(upstreamPort: UInt16(ari.port))
+            let amiProxy = try TCPProxy(upstreamPort: UInt16(ami.port))
+            defer {
+                front.shutdown()
+                amiProxy.shutdown()
+            }
+            return try await body(AsteriskRig(ari: ari, ami: ami, state: state, front: front, amiProxy: amiProxy))
         }
     }
 

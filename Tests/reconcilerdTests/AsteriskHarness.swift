@@ -15,18 +15,8 @@ struct AsteriskHarness {
     static func with<T>(_ databases: TestDatabases, _ body: (AsteriskHarness) async throws -> T) async throws -> T {
         let state = AsteriskDoubleState(registrations: [], endpoints: [])
         state.readRegistrations(fromDatabase: databases.adminARAURL)
-        let ari = try await ARIDouble.start(state: state, username: "reconcilerd", password: ariPassword)
-        let ami = try await AMIDouble.start(state: state, username: "reconcilerd", secret: amiSecret)
-        let harness = AsteriskHarness(ari: ari, ami: ami, state: state)
-        do {
-            let result = try await body(harness)
-            await ari.shutdown()
-            await ami.shutdown()
-            return result
-        } catch {
-            await ari.shutdown()
-            await ami.shutdown()
-            throw error
+        return try await withAsteriskDoubles(state: state, ariPassword: ariPassword, amiSecret: amiSecret) { ari, ami in
+            try await body(AsteriskHarness(ari: ari, ami: ami, state: state))
         }
     }
 

@@ -75,16 +75,8 @@ struct TableSQL: Sendable {
             """, binds: [filename])
     }
 
-    /// The rows in COPY's text format, in `copyIn`'s column order: the packed key and
+    /// Appends `rows` in COPY's text format, in `copyIn`'s column order: the packed key and
     /// values are written as they are stored, NUL becoming the column separator.
-    func copyData(_ rows: [Row]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(rows.count * 128)
-        copyData(rows[...], into: &out)
-        return out
-    }
-
-    /// Appends `rows` in COPY's text format to `out`.
     func copyData(_ rows: ArraySlice<Row>, into out: inout [UInt8]) {
         for row in rows {
             if let filename {
@@ -93,24 +85,13 @@ struct TableSQL: Sendable {
             }
             Self.copyEscape(row.key.packed, into: &out)
             out.append(0x09)
-            // The packed values with their NUL separators as tabs, and `\N` in the (empty)
-            // slot of each NULL.
+            // The packed values with their NUL separators as tabs, and `\N` for each NULL.
             if row.nulls == 0 {
                 Self.copyEscape(row.packed, into: &out)
             } else {
-                var packed = row.packed
-                packed.withUTF8 { bytes in
-                    var start = 0, column: UInt32 = 0
-                    for position in 0...bytes.count where position == bytes.count || bytes[position] == 0 {
-                        if column > 0 { out.append(0x09) }
-                        if row.nulls & (1 << column) != 0 {
-                            out += [0x5C, 0x4E]
-                        } else {
-                            Self.copyEscape(UnsafeBufferPointer(rebasing: bytes[start..<position]), into: &out)
-                        }
-                        column += 1
-                        start = position + 1
-                    }
+                row.forEachValue { column, value in
+                    if column > 0 { out.append(0x09) }
+                    if let value { Self.copyEscape(value, into: &out) } else { out += [0x5C, 0x4E] }
                 }
             }
             out.append(0x0A)

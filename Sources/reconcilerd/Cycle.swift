@@ -54,23 +54,28 @@ struct Cycle: Sendable {
     /// The desired rows' digest, hashed in two halves at once (a few tens of milliseconds
     /// at 10,000 trunks, on the critical path of every pass).
     static func digest(of trunks: [Trunk], names: ARANames) async -> RowDigest? {
-        guard trunks.count >= 1_000 else { return RowDigest(trunks: trunks, names: names) }
-        let middle = trunks.count / 2
-        async let first = RowDigest(trunks: Array(trunks[..<middle]), names: names)
-        let second = RowDigest(trunks: Array(trunks[middle...]), names: names)
-        guard let firstHalf = await first, let second else { return nil }
-        return firstHalf.adding(second)
+        await inHalves(trunks, { RowDigest(trunks: $0, names: names) }) { first, second in
+            guard let first, let second else { return nil }
+            return first.adding(second)
+        }
     }
 
     /// `Planner.desiredRows`, built in two halves at once, trunks in endpoint id order (the
     /// plan's order, so that ordering the steps finds them mostly in place).
     static func rows(of trunks: [Trunk], names: ARANames) async -> [Row] {
-        let trunks = trunks.sorted { $0.endpointID < $1.endpointID }
-        guard trunks.count >= 1_000 else { return Planner.desiredRows(DesiredSnapshot(trunks: trunks, skipped: []), names: names) }
+        await inHalves(trunks.sorted { $0.endpointID < $1.endpointID },
+                       { Planner.desiredRows(DesiredSnapshot(trunks: $0, skipped: []), names: names) }, combine: +)
+    }
+
+    /// `work` on each half of `trunks` at once, the results joined in order; from 1,000
+    /// trunks on (below that, starting a task costs more than it saves).
+    private static func inHalves<T: Sendable>(_ trunks: [Trunk], _ work: @escaping @Sendable ([Trunk]) -> T,
+                                              combine: (T, T) -> T) async -> T {
+        guard trunks.count >= 1_000 else { return work(trunks) }
         let middle = trunks.count / 2
-        async let first = Planner.desiredRows(DesiredSnapshot(trunks: Array(trunks[..<middle]), skipped: []), names: names)
-        let second = Planner.desiredRows(DesiredSnapshot(trunks: Array(trunks[middle...]), skipped: []), names: names)
-        return await first + second
+        async let first = work(Array(trunks[..<middle]))
+        let second = work(Array(trunks[middle...]))
+        return combine(await first, second)
     }
 
     struct Applied: Sendable {

@@ -11,7 +11,7 @@ struct RowPackingTests {
         var seen: [String?] = []
         row.forEachValue { index, value in
             #expect(index == seen.count)
-            seen.append(value.map(String.init))
+            seen.append(value.map { String(decoding: $0, as: UTF8.self) })
         }
         #expect(seen == values)
         let key = RowKey(table: .extensions, parts: ["dograh_a-outbound", "", "1"])
@@ -85,6 +85,20 @@ struct RowDigestTests {
         #expect(RowDigest(trunks: [Fixtures.trunk(password: "a\u{1F}b")]) == nil)
         // A sum: halves hashed apart add up to the whole.
         #expect(RowDigest(trunks: [milan])?.adding(RowDigest(trunks: Array(trunks.dropFirst()))!) == digest)
+    }
+
+    @Test("the row counts per table a digest is first compared by are the counts of the trunks' rows")
+    func counts() {
+        let trunks = [milan, london, Fixtures.trunk(id: 3, domain: "x.3cx.eu", ext: "7", stripPrefix: "^(0039|00)"),
+                      Fixtures.trunk(id: 4, domain: "y.3cx.eu", ext: "8", stripPrefix: "^\\+(39|41|44)")]
+        for trunk in trunks {
+            let rows = TrunkRows.rows(for: trunk)
+            #expect(TrunkRows.counts(for: trunk) == ARATable.allCases.map { table in rows.count { $0.table == table } })
+        }
+        let digest = RowDigest(trunks: trunks)!
+        #expect(digest.countsMatch(trunks))
+        #expect(!digest.countsMatch(Array(trunks.dropLast())))
+        #expect(!RowDigest(tables: [:]).countsMatch(trunks))
     }
 
     @Test("no digest of rows holding U+001F, the row text's separator")

@@ -115,13 +115,6 @@ public enum PlanText {
         }
     }
 
-    /// A step's lines: its title, then the columns it sets (create, delete) or changes (update).
-    static func lines(_ step: PlanStep, names: ARANames) -> [String] {
-        var text = TextBytes()
-        append(step, names: names, labels: ColumnLabels(), to: &text)
-        return String(decoding: text.bytes, as: UTF8.self).split(separator: "\n").map(String.init)
-    }
-
     /// `  + create ps_auths dograh_x` (the key's parts joined by `/`).
     static func title(_ step: PlanStep, names: ARANames) -> String {
         var text = TextBytes()
@@ -151,28 +144,20 @@ public enum PlanText {
         out.newline()
         switch step {
         case .create(let row), .delete(let row):
-            // Straight from the packed values: each value's bytes are copied between its
-            // column label and the closing quote, with no string made per value.
+            // Each value's bytes go straight between its column label and the closing quote.
             let columns = labels.columns(of: row.table)
-            var packed = row.packed
-            packed.withUTF8 { bytes in
-                var start = 0, column = 0
-                for position in 0...bytes.count where position == bytes.count || bytes[position] == 0 {
-                    let label = columns[column]
-                    let isNull = row.nulls & (1 << UInt32(column)) != 0
-                    if label.sensitive {
-                        out.bytes += label.text
-                        out.add("(sensitive)")
-                        out.newline()
-                    } else if !isNull {
-                        out.bytes += label.text
-                        out.bytes.append(0x22)
-                        out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<position]))
-                        out.bytes.append(0x22)
-                        out.newline()
-                    }
-                    column += 1
-                    start = position + 1
+            row.forEachValue { column, value in
+                let label = columns[column]
+                if label.sensitive {
+                    out.bytes += label.text
+                    out.add("(sensitive)")
+                    out.newline()
+                } else if let value {
+                    out.bytes += label.text
+                    out.bytes.append(0x22)
+                    out.bytes.append(contentsOf: value)
+                    out.bytes.append(0x22)
+                    out.newline()
                 }
             }
         case .update:

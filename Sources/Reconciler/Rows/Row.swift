@@ -81,19 +81,18 @@ public struct Row: Hashable, Sendable, CustomStringConvertible, CustomReflectabl
         RowPacking.split(packed).enumerated().map { index, value in nulls & (1 << UInt32(index)) != 0 ? nil : value }
     }
 
-    /// Each value in column order (nil for NULL), read in place: no array, no copies.
-    public func forEachValue(_ body: (_ index: Int, _ value: Substring?) -> Void) {
-        let utf8 = packed.utf8
-        var index = 0, start = utf8.startIndex, position = utf8.startIndex
-        while position < utf8.endIndex {
-            if utf8[position] == 0 {
-                body(index, nulls & (1 << UInt32(index)) != 0 ? nil : packed[start..<position])
+    /// Each value's UTF-8 bytes in column order (nil for NULL), read in place from the
+    /// packed text: no array, no string per value. The bytes are valid only inside `body`.
+    public func forEachValue(_ body: (_ index: Int, _ value: UnsafeBufferPointer<UInt8>?) -> Void) {
+        var packed = packed
+        packed.withUTF8 { bytes in
+            var start = 0, index = 0
+            for position in 0...bytes.count where position == bytes.count || bytes[position] == 0 {
+                body(index, nulls & (1 << UInt32(index)) != 0 ? nil : UnsafeBufferPointer(rebasing: bytes[start..<position]))
                 index += 1
-                start = utf8.index(after: position)
+                start = position + 1
             }
-            position = utf8.index(after: position)
         }
-        body(index, nulls & (1 << UInt32(index)) != 0 ? nil : packed[start..<position])
     }
 
     public func value(_ column: String) -> String? {

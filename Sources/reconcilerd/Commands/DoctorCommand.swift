@@ -51,16 +51,16 @@ struct DoctorChecks {
 
     mutating func databases(_ settings: RuntimeSettings) async {
         do {
-            let target = try settings.connectionString(.dograhDSN, purpose: "Dograh")
-            let connection = try await settings.connect(.dograhDSN, purpose: "Dograh")
+            let target = try settings.connectionString(.dograhDSN)
+            let connection = try await settings.connect(.dograhDSN)
             let records = try await DograhReader(connection: connection).records()
             record("dograh database", true, "\(target.redacted): \(records.count) three_cx configuration(s) readable")
         } catch {
             record("dograh database", false, "\(error)", fix: "check DATABASE_URL and GRANT SELECT ON telephony_configurations to its role")
         }
         do {
-            let target = try settings.connectionString(.araDSN, purpose: "ARA (Asterisk realtime)")
-            let connection = try await settings.connect(.araDSN, purpose: "ARA (Asterisk realtime)")
+            let target = try settings.connectionString(.araDSN)
+            let connection = try await settings.connect(.araDSN)
             let store = try ARAStore(connection: connection, names: settings.names)
             let owned = try await store.readOwned()
             record("ara database", true, "\(target.redacted): \(owned.count) owned row(s) readable")

@@ -16,8 +16,8 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let settings = try RuntimeSettings(options: options)
-            let target = try settings.connectionString(.araDSN, purpose: "ARA (Asterisk realtime)")
-            try await StatusTable.migrate(try await settings.connect(.araDSN, purpose: "ARA (Asterisk realtime)"))
+            let target = try settings.connectionString(.araDSN)
+            try await StatusTable.migrate(try await settings.connect(.araDSN))
             print("reconcilerd_status is in place in \(target.redacted).")
         } catch {
             Reconcilerd.fail(error)
@@ -36,10 +36,9 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let settings = try RuntimeSettings(options: options)
-            let target = try settings.connectionString(.araDSN, purpose: "ARA (Asterisk realtime)")
             let entries: [StatusTable.Entry]
             do {
-                entries = try await StatusTable(connection: try await settings.connect(.araDSN, purpose: "ARA (Asterisk realtime)")).read()
+                entries = try await StatusTable(connection: try await settings.connect(.araDSN)).read()
             } catch let error as PGError where error.sqlstate == "42P01" {
                 throw UsageError("reconcilerd_status does not exist yet: run `reconcilerd migrate` once, then start the daemon")
             }

@@ -23,7 +23,7 @@ struct OnceRun {
             var observed = try await cycle.observe()
             logInvalid(observed.plan)
             guard apply else {
-                output([(observed.plan, nil)])
+                if settings.output == .text { Self.writeText(observed.plan, names: settings.names) } else { writeJSON([(observed.plan, nil)]) }
                 await writeStats(cycle, observed, applied: 0)
                 Self.keepUntilExit(observed)
                 return observed.plan.isEmpty ? Self.inSync : Self.changesPending
@@ -33,7 +33,7 @@ struct OnceRun {
             var text = settings.output == .text ? StandardOutputBuffer() : nil
             defer {
                 text?.flush()
-                if text == nil { output(rounds) }
+                if text == nil { writeJSON(rounds) }
             }
             // Deprovisioning takes two rounds: the registration row, then (once Asterisk
             // has dropped the registration) the rest.
@@ -46,12 +46,7 @@ struct OnceRun {
                 async let applying = cycle.apply(plan)
                 if text != nil {
                     let names = settings.names
-                    await IdleThread.run {
-                        var out = StandardOutputBuffer()
-                        if round > 1 { out.append("\n") }
-                        PlanText.write(plan, names: names, bytes: { out.append(bytes: $0) })
-                        out.flush()
-                    }
+                    await IdleThread.run { Self.writeText(plan, names: names, separated: round > 1) }
                 }
                 let applied = try await applying
                 written += applied.report.total
@@ -130,28 +125,25 @@ struct OnceRun {
         FileHandle.standardError.write(Data(("stats: " + stats.serialized() + "\n").utf8))
     }
 
-    /// Each round (two when a deprovisioning completes in this run) rendered in turn; in
-    /// JSON one document, later rounds nested under `next_round`. Text goes out piece by
-    /// piece: a converge of 10,000 trunks is a plan of ~90,000 steps.
-    private func output(_ rounds: [(Plan, Cycle.Applied?)]) {
-        switch settings.output {
-        case .json:
-            var next: JSONValue?
-            for (plan, applied) in rounds.reversed() {
-                var extra = jsonExtra(plan, applied)
-                if let next { extra.append(("next_round", next)) }
-                next = PlanJSON.document(plan, names: settings.names, extra: extra)
-            }
-            if let next { write(next.serialized(pretty: true) + "\n") }
-        case .text:
-            var buffer = StandardOutputBuffer()
-            for (index, (plan, applied)) in rounds.enumerated() {
-                if index > 0 { buffer.append("\n") }
-                PlanText.write(plan, names: settings.names, bytes: { buffer.append(bytes: $0) })
-                if let applied { buffer.append(appliedLines(plan, applied)) }
-            }
-            buffer.flush()
+    /// The plan as text on stdout, piece by piece (a converge of 10,000 trunks is a plan
+    /// of ~90,000 steps); `separated` puts a blank line before a later round's plan.
+    static func writeText(_ plan: Plan, names: ARANames, separated: Bool = false) {
+        var out = StandardOutputBuffer()
+        if separated { out.append("\n") }
+        PlanText.write(plan, names: names, bytes: { out.append(bytes: $0) })
+        out.flush()
+    }
+
+    /// Each round (two when a deprovisioning completes in this run) in one JSON document,
+    /// later rounds nested under `next_round`.
+    private func writeJSON(_ rounds: [(Plan, Cycle.Applied?)]) {
+        var next: JSONValue?
+        for (plan, applied) in rounds.reversed() {
+            var extra = jsonExtra(plan, applied)
+            if let next { extra.append(("next_round", next)) }
+            next = PlanJSON.document(plan, names: settings.names, extra: extra)
         }
+        if let next { write(next.serialized(pretty: true) + "\n") }
     }
 
     private func appliedLines(_ plan: Plan, _ applied: Cycle.Applied) -> String {
@@ -185,11 +177,11 @@ struct OnceRun {
 /// Builds a cycle's parts from settings: both databases and, when configured, Asterisk.
 enum Wiring {
     static func cycle(_ settings: RuntimeSettings, logger: Logger) async throws -> Cycle {
-        _ = try settings.connectionString(.dograhDSN, purpose: "Dograh")
-        _ = try settings.connectionString(.araDSN, purpose: "ARA (Asterisk realtime)")
+        _ = try settings.connectionString(.dograhDSN)
+        _ = try settings.connectionString(.araDSN)
         let asterisk = try AsteriskSide.make(settings, logger: logger)
-        async let araConnection = settings.connect(.araDSN, purpose: "ARA (Asterisk realtime)")
-        let dograh = try await settings.connect(.dograhDSN, purpose: "Dograh")
+        async let araConnection = settings.connect(.araDSN)
+        let dograh = try await settings.connect(.dograhDSN)
         let ara = try await araConnection
         return Cycle(dograh: DograhReader(connection: dograh, bridge: settings.bridge), ara: try ARAStore(connection: ara, names: settings.names),
                      asterisk: asterisk, policy: settings.policy, logger: logger)

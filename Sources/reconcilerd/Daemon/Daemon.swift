@@ -10,8 +10,8 @@ struct Daemon {
     let logger: Logger
 
     func run() async throws {
-        let araTarget = try settings.connectionString(.araDSN, purpose: "ARA (Asterisk realtime)")
-        _ = try settings.connectionString(.dograhDSN, purpose: "Dograh")
+        let araTarget = try settings.connectionString(.araDSN)
+        _ = try settings.connectionString(.dograhDSN)
         let asterisk = try AsteriskSide.make(settings, logger: logger)
         let stop = StopFlag()
         let leader = LeaderLock(target: araTarget, timeout: settings.dbTimeout)

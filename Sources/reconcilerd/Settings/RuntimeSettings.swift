@@ -95,15 +95,16 @@ struct RuntimeSettings: Sendable, CustomStringConvertible {
     }
 
     /// Connects to the database a setting names, with the configured timeouts.
-    func connect(_ setting: Setting, purpose: String, applicationName: String = "reconcilerd") async throws -> PGConnection {
+    func connect(_ setting: Setting, applicationName: String = "reconcilerd") async throws -> PGConnection {
         let seconds = Int(dbTimeout.components.seconds)
-        return try await PGConnection.connect(try connectionString(setting, purpose: purpose), applicationName: applicationName,
+        return try await PGConnection.connect(try connectionString(setting), applicationName: applicationName,
                                               connectTimeout: seconds, queryTimeout: dbTimeout)
     }
 
     /// The database a setting names, or a one-line error saying how to configure it.
-    func connectionString(_ setting: Setting, purpose: String) throws -> ConnectionString {
+    func connectionString(_ setting: Setting) throws -> ConnectionString {
         guard let value = resolver.value(setting) else {
+            let purpose = setting == .dograhDSN ? "Dograh" : "ARA (Asterisk realtime)"
             throw UsageError("no \(purpose) database configured: set \(setting.environmentName) (environment or config file) or --\(setting.flag)")
         }
         do {

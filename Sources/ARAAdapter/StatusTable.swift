@@ -54,8 +54,10 @@ public struct StatusTable: Sendable {
     public init(connection: PGConnection) { self.connection = connection }
 
     public static func migrate(_ connection: PGConnection) async throws {
-        for statement in createStatements { try await connection.execute(statement) }
-        _ = try? await connection.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON reconcilerd_status TO reconcilerd")
+        for statement in createStatements + [EndpointsTable.createStatement] { try await connection.execute(statement) }
+        for table in [name, EndpointsTable.name] {
+            _ = try? await connection.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON \(table) TO reconcilerd")
+        }
     }
 
     /// Replaces the table's content with `entries` in one transaction.

@@ -1,70 +1,42 @@
 import Reconciler
 
-/// Turns Dograh rows into desired trunks. Every problem becomes a `ConfigurationError`
-/// naming the configuration and the field; one bad configuration never stops the others.
+/// Validates each Dograh row on its own into a trunk. Every problem becomes a
+/// `ConfigurationError` naming the configuration and the field; one bad configuration never
+/// stops the others. The rules between configurations live in `DesiredSnapshot.resolve`.
 public enum ConfigurationValidator {
     public static let defaultTransport = "transport-udp"
 
-    /// `bridge` (from `--ari-endpoint-match`) leaves out configurations of other bridges.
-    public static func snapshot(_ records: [ConfigurationRecord], bridge: BridgeSelector? = nil) -> DesiredSnapshot {
-        let sorted = records.sorted(by: { $0.id < $1.id })
-        var memo = DialRouteMemo()
-        return resolve(sorted, results: sorted.map { validate($0, memo: &memo) }, bridge: bridge)
+    /// `bridge` (from `--ari-endpoint-match`) leaves out configurations of other bridges;
+    /// `applied` is what reconcilerd last provisioned (see `DesiredSnapshot.resolve`).
+    public static func snapshot(_ records: [ConfigurationRecord], bridge: BridgeSelector? = nil,
+                                applied: AppliedEndpoints = AppliedEndpoints()) -> DesiredSnapshot {
+        DesiredSnapshot.resolve(validated(records, bridge: bridge), applied: applied)
     }
 
-    /// The same snapshot, the configurations validated in two halves at once (each is
-    /// validated on its own; only the claims below depend on the others). At 10,000
-    /// configurations validation is most of reading Dograh.
-    public static func snapshotConcurrently(_ records: [ConfigurationRecord], bridge: BridgeSelector? = nil) async -> DesiredSnapshot {
+    /// Each configuration validated on its own, by id.
+    public static func validated(_ records: [ConfigurationRecord], bridge: BridgeSelector? = nil) -> [ValidatedConfiguration] {
+        var memo = DialRouteMemo()
+        return records.sorted(by: { $0.id < $1.id }).map { validated($0, bridge: bridge, memo: &memo) }
+    }
+
+    /// The same, in two halves at once: at 10,000 configurations validation is most of
+    /// reading Dograh.
+    public static func validatedConcurrently(_ records: [ConfigurationRecord], bridge: BridgeSelector? = nil) async -> [ValidatedConfiguration] {
         let sorted = records.sorted(by: { $0.id < $1.id })
-        guard sorted.count >= 1_000 else { return snapshot(sorted, bridge: bridge) }
+        guard sorted.count >= 1_000 else { return validated(sorted, bridge: bridge) }
         let middle = sorted.count / 2
-        async let firstHalf = validateAll(sorted[..<middle])
-        let secondHalf = validateAll(sorted[middle...])
-        return resolve(sorted, results: await firstHalf + secondHalf, bridge: bridge)
+        async let firstHalf = validated(Array(sorted[..<middle]), bridge: bridge)
+        let secondHalf = validated(Array(sorted[middle...]), bridge: bridge)
+        return await firstHalf + secondHalf
     }
 
-    private static func validateAll(_ records: ArraySlice<ConfigurationRecord>) -> [Result<Trunk, ConfigurationError>] {
-        var memo = DialRouteMemo()
-        return records.map { validate($0, memo: &memo) }
-    }
-
-    /// `records` sorted by id, `results` their validation in the same order.
-    private static func resolve(_ records: [ConfigurationRecord], results: [Result<Trunk, ConfigurationError>], bridge: BridgeSelector?) -> DesiredSnapshot {
-        var trunks: [Trunk] = []
-        var skipped: [SkippedConfiguration] = []
-        var owners: [String: ConfigurationRef] = [:]
-        // Lowest configuration id first: it keeps a contested endpoint id, so a newer
-        // configuration of another organization can never take over or take down a trunk.
-        for (record, result) in zip(records, results) {
-            // Every configuration whose endpoint id is known claims it, parked or broken
-            // ones too: a later configuration must not take a trunk over while its owner
-            // is inactive or being fixed.
-            let claimed: String? = switch result {
-            case .success(let trunk): trunk.endpointID
-            case .failure(let error): error.endpointID
-            }
-            if let id = claimed, let owner = owners[id] {
-                let error = ConfigurationError(
-                    configuration: record.ref, field: "sip_domain",
-                    reason: "endpoint id \(id) is already provisioned by \(owner); the configuration with the lowest id keeps it",
-                    endpointID: nil)
-                skipped.append(SkippedConfiguration(configuration: record.ref, reason: .invalid(error)))
-                continue
-            }
-            if let id = claimed { owners[id] = record.ref }
-            switch result {
-            case .failure(let error):
-                skipped.append(SkippedConfiguration(configuration: record.ref, reason: .invalid(error)))
-            case .success(let trunk) where record.inactive:
-                skipped.append(SkippedConfiguration(configuration: record.ref, reason: .inactive(endpointID: trunk.endpointID)))
-            case .success(let trunk) where bridge.map({ !$0.matches(ariEndpoint: trunk.ariEndpoint) }) ?? false:
-                skipped.append(SkippedConfiguration(configuration: record.ref, reason: .notForThisBridge(endpointID: trunk.endpointID)))
-            case .success(let trunk):
-                trunks.append(trunk)
-            }
+    private static func validated(_ record: ConfigurationRecord, bridge: BridgeSelector?, memo: inout DialRouteMemo) -> ValidatedConfiguration {
+        let result = validate(record, memo: &memo)
+        let forThisBridge: Bool = switch result {
+        case .success(let trunk): bridge.map { $0.matches(ariEndpoint: trunk.ariEndpoint) } ?? true
+        case .failure: true
         }
-        return DesiredSnapshot(trunks: trunks, skipped: skipped)
+        return ValidatedConfiguration(configuration: record.ref, inactive: record.inactive, result: result, forThisBridge: forThisBridge)
     }
 
     public static func validate(_ record: ConfigurationRecord) -> Result<Trunk, ConfigurationError> {

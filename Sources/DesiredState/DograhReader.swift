@@ -28,8 +28,14 @@ public struct DograhReader: Sendable {
         return try rows.map { result throws(PGError) in try result.get() }
     }
 
-    public func snapshot() async throws(PGError) -> DesiredSnapshot {
-        await ConfigurationValidator.snapshotConcurrently(try await records(), bridge: bridge)
+    /// Every configuration, validated on its own.
+    public func configurations() async throws(PGError) -> [ValidatedConfiguration] {
+        await ConfigurationValidator.validatedConcurrently(try await records(), bridge: bridge)
+    }
+
+    /// The desired state, given what reconcilerd last applied.
+    public func snapshot(applied: AppliedEndpoints = AppliedEndpoints()) async throws(PGError) -> DesiredSnapshot {
+        DesiredSnapshot.resolve(try await configurations(), applied: applied)
     }
 
     /// A cheap fingerprint of the three_cx rows (count, newest update, id sum) to skip a

@@ -5,7 +5,7 @@ import Testing
 struct RowPackingTests {
     @Test("values and parts come back as given: NULL, '', non-ASCII, escaped text")
     func roundTrip() {
-        let values: [String?] = [nil, "", "Zürich ☎️", "^3B;x", nil, "sip:12611@1156.3cx.cloud", "", "yes", nil]
+        let values: [String?] = [nil, "", "Zürich ☎️", "^3B;x", nil, "sip:12611@1156.3cx.cloud", "", "yes", nil, "10000", nil, "0", "", "2"]
         let row = Row(key: RowKey(table: .psRegistrations, parts: ["dograh_a"]), values: values)
         #expect(row.values == values)
         var seen: [String?] = []

@@ -19,6 +19,7 @@ struct TrunkRowsTests {
         #expect(endpoint?.values == ["transport-udp", id, nil, id, "\(id)-inbound", "all", "ulaw,alaw", "1156.3cx.cloud", "12611"])
         #expect(byKey[RowKey(table: .psRegistrations, parts: [id])]?.values == [
             "transport-udp", id, "sip:1156.3cx.cloud", "sip:12611@1156.3cx.cloud", "12611", "300", "60", "yes", id,
+            "10000", "yes", "0", "0", "2",
         ])
         #expect(byKey[RowKey(table: .extensions, parts: ["\(id)-outbound", "_+39X.", "1"])]?.values
             == ["Dial", "PJSIP/${EXTEN:3}@\(id),60"])

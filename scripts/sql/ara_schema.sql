@@ -81,7 +81,8 @@ CREATE TABLE ps_registrations (
     line ast_bool_values,
     endpoint varchar(255),
     support_outbound ast_bool_values,
-    contact_header_params varchar(255)
+    contact_header_params varchar(255),
+    max_random_initial_delay integer
 );
 
 CREATE TABLE extensions (

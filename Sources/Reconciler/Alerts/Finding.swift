@@ -30,14 +30,23 @@ public enum Findings {
     /// a password rotated in Dograh is work, the same column edited by hand is drift. Without
     /// it (first pass), every difference in a provisioned trunk counts.
     /// One `config.invalid` finding per configuration the plan skipped as invalid.
+    /// A held one says so: its trunk keeps running at the last valid version.
     public static func invalidConfigurations(_ plan: Plan) -> [Finding] {
-        plan.invalidConfigurations.map { error in
+        plan.configurations.compactMap { outcome in
+            guard let error = outcome.state.error else { return nil }
             let field = error.field ?? "-"
+            var fields = [("configuration_id", "\(error.configuration.id)"),
+                          ("organization_id", "\(error.configuration.organizationID)"),
+                          ("configuration", error.configuration.name), ("field", field), ("reason", error.reason)]
+            let message: String
+            if case .held = outcome.state {
+                message = PlanText.heldReason(error)
+                fields.append(("endpoint", outcome.endpointID ?? "-"))
+            } else {
+                message = "configuration skipped"
+            }
             return Finding(event: "config.invalid", key: "config.invalid/\(error.configuration.id)/\(field)/\(error.reason)",
-                           message: "configuration skipped",
-                           fields: [("configuration_id", "\(error.configuration.id)"),
-                                    ("organization_id", "\(error.configuration.organizationID)"),
-                                    ("configuration", error.configuration.name), ("field", field), ("reason", error.reason)])
+                           message: message, fields: fields)
         }
     }
 

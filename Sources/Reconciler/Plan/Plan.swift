@@ -16,6 +16,9 @@ public struct Plan: Hashable, Sendable {
     public var actuations: [Actuation]
     /// Whether Asterisk was asked and answered; without it, registration status is unknown.
     public var asterisk: AsteriskMonitoring
+    /// Bookkeeping written in the same transaction as `steps`: which endpoint id each
+    /// configuration is provisioned under (`AppliedEndpoints`). Empty when unknown.
+    public var appliedEndpoints: AppliedEndpoints.Changes
 
     public enum AsteriskMonitoring: String, Sendable, Hashable {
         case notConfigured = "not configured"
@@ -24,13 +27,15 @@ public struct Plan: Hashable, Sendable {
     }
 
     public init(steps: [PlanStep], configurations: [ConfigurationOutcome], deferred: [Deferral] = [],
-                asteriskDrift: [AsteriskDrift] = [], actuations: [Actuation]? = nil, asterisk: AsteriskMonitoring = .notConfigured) {
+                asteriskDrift: [AsteriskDrift] = [], actuations: [Actuation]? = nil, asterisk: AsteriskMonitoring = .notConfigured,
+                appliedEndpoints: AppliedEndpoints.Changes = AppliedEndpoints.Changes()) {
         self.steps = steps
         self.configurations = configurations
         self.deferred = deferred
         self.asteriskDrift = asteriskDrift
         self.actuations = actuations ?? Actuation.required(by: steps, drift: asteriskDrift)
         self.asterisk = asterisk
+        self.appliedEndpoints = appliedEndpoints
     }
 
     /// Nothing to change, nothing held back, nothing stale in Asterisk.
@@ -38,9 +43,13 @@ public struct Plan: Hashable, Sendable {
 
     public func count(_ verb: PlanStep.Verb) -> Int { steps.count { $0.verb == verb } }
 
+    /// Invalid configurations, held ones included.
     public var invalidConfigurations: [ConfigurationError] {
-        configurations.compactMap { if case .invalid(let error) = $0.state { error } else { nil } }
+        configurations.compactMap(\.state.error)
     }
+
+    /// Something to write: row steps, or bookkeeping only.
+    public var hasWrites: Bool { !steps.isEmpty || !appliedEndpoints.isEmpty }
 }
 
 /// What the plan does with one configuration (or with rows no configuration claims).
@@ -50,8 +59,11 @@ public struct ConfigurationOutcome: Hashable, Sendable {
         case desired
         /// `inactive` in Dograh: its rows are removed.
         case inactive
-        /// Rejected; rows under its endpoint id, if any, are left unchanged.
+        /// Rejected, and nothing of it is provisioned.
         case invalid(ConfigurationError)
+        /// Rejected, and its trunk stays as last applied (no create, update or delete) until
+        /// the configuration is valid again, deleted or made inactive.
+        case held(ConfigurationError)
         /// Rows in the ARA database that no configuration asks for any more.
         case orphaned
         /// Its `ari_endpoint` does not match this bridge's selector; not provisioned here.
@@ -76,5 +88,15 @@ public struct ConfigurationOutcome: Hashable, Sendable {
         self.stripPrefix = stripPrefix
         self.dialTestVectors = dialTestVectors
         self.registration = registration
+    }
+}
+
+extension ConfigurationOutcome.State {
+    /// Why the configuration was rejected (invalid or held).
+    public var error: ConfigurationError? {
+        switch self {
+        case .invalid(let error), .held(let error): error
+        case .desired, .inactive, .orphaned, .notForThisBridge: nil
+        }
     }
 }

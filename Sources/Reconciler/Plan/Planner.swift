@@ -36,9 +36,11 @@ public enum Planner {
 
     /// `desiredRows`, when the caller has built them (`desiredRows(_:names:)`), saves
     /// building them again for a diff.
+    /// With `applied` (what reconcilerd last provisioned; nil when it keeps no record), the
+    /// plan also carries the record's update.
     public static func plan(
         desired: DesiredSnapshot, actual: Actual, desiredRows prebuilt: [Row]? = nil, names: ARANames = ARANames(),
-        live view: LiveView = .notConfigured, policy: PlanPolicy = PlanPolicy()
+        live view: LiveView = .notConfigured, policy: PlanPolicy = PlanPolicy(), applied: AppliedEndpoints? = nil
     ) -> Plan {
         let live = view.state
         let desiredIDs = Set(desired.trunks.map(\.endpointID))
@@ -46,13 +48,14 @@ public enum Planner {
         let diff: Diff = switch actual {
         case .rows(let rows): Diff(desiredRows: prebuilt ?? desiredRows(desired, names: names), actual: rows, held: held)
         // Every desired trunk has a registration row (`TrunkRows`).
-        case .sameAsDesired: Diff(steps: [], ownedCount: desiredIDs.count, registrationIDs: Set(desiredIDs.lazy.map { Substring($0) }))
+        case .sameAsDesired:
+            Diff(steps: [], ownedIDs: Set(desiredIDs.lazy.map { Substring($0) }), registrationIDs: Set(desiredIDs.lazy.map { Substring($0) }))
         }
         let steps = diff.steps, registrationRows = diff.registrationIDs
 
         var gate = Gate(steps: steps)
         let removals = Set(steps.filter { $0.verb == .delete }.map(\.key.endpointID)).subtracting(desiredIDs)
-        if !policy.allowsRemoving(removals.count, ofOwned: diff.ownedCount) {
+        if !policy.allowsRemoving(removals.count, ofOwned: diff.ownedIDs.count) {
             for id in removals { gate.defer(id, .pruneBudget) { _ in true } }
         }
         if let live {
@@ -91,11 +94,12 @@ public enum Planner {
         let now = order(gate.pending)
         return Plan(
             steps: now,
-            configurations: outcomes(desired: desired, steps: steps, desiredIDs: desiredIDs, live: live),
+            configurations: outcomes(desired: desired, steps: steps, desiredIDs: desiredIDs, ownedIDs: diff.ownedIDs, live: live),
             deferred: gate.deferrals.sorted { ($0.endpointID, $0.reason.rawValue) < ($1.endpointID, $1.reason.rawValue) },
             asteriskDrift: drift.sorted(),
             actuations: Actuation.required(by: now, drift: drift),
-            asterisk: view.monitoring)
+            asterisk: view.monitoring,
+            appliedEndpoints: applied?.changes(toMatch: desired) ?? AppliedEndpoints.Changes())
     }
 
     /// Creates and updates parents first (table order, then key); deletes children first.
@@ -181,7 +185,8 @@ public enum Planner {
         }
     }
 
-    private static func outcomes(desired: DesiredSnapshot, steps: [PlanStep], desiredIDs: Set<String>, live: LiveState?) -> [ConfigurationOutcome] {
+    private static func outcomes(desired: DesiredSnapshot, steps: [PlanStep], desiredIDs: Set<String>, ownedIDs: Set<Substring>,
+                                 live: LiveState?) -> [ConfigurationOutcome] {
         func registration(_ id: String?) -> RegistrationStatus? { id.flatMap { live?.registrations[$0] } }
         // Test vectors depend only on the routes, and most trunks share a handful of strip
         // prefixes: computed once per distinct route list, not once per trunk.
@@ -203,7 +208,9 @@ public enum Planner {
             let id: String?, state: ConfigurationOutcome.State
             switch skipped.reason {
             case .inactive(let endpointID): (id, state) = (endpointID, .inactive)
-            case .invalid(let error): (id, state) = (error.endpointID, .invalid(error))
+            case .invalid(let error):
+                let holding = error.endpointID.map { ownedIDs.contains(Substring($0)) } ?? false
+                (id, state) = (error.endpointID, holding ? .held(error) : .invalid(error))
             case .notForThisBridge(let endpointID): (id, state) = (endpointID, .notForThisBridge)
             }
             outcomes.append(ConfigurationOutcome(configuration: skipped.configuration, endpointID: id, state: state, registration: registration(id)))
@@ -220,14 +227,14 @@ public enum Planner {
 /// trunks present.
 private struct Diff {
     let steps: [PlanStep]
-    /// Distinct trunks with owned rows.
-    let ownedCount: Int
+    /// Trunks with owned rows.
+    let ownedIDs: Set<Substring>
     /// Trunks with a registration row.
     let registrationIDs: Set<Substring>
 
-    init(steps: [PlanStep], ownedCount: Int, registrationIDs: Set<Substring>) {
+    init(steps: [PlanStep], ownedIDs: Set<Substring>, registrationIDs: Set<Substring>) {
         self.steps = steps
-        self.ownedCount = ownedCount
+        self.ownedIDs = ownedIDs
         self.registrationIDs = registrationIDs
     }
 
@@ -237,7 +244,7 @@ private struct Diff {
     init(desiredRows: [Row], actual: [Row], held: Set<String>) {
         guard !actual.isEmpty else {
             // Nothing owned yet (a converge from empty): every desired row is a create.
-            self.init(steps: desiredRows.map { .create($0) }, ownedCount: 0, registrationIDs: [])
+            self.init(steps: desiredRows.map { .create($0) }, ownedIDs: [], registrationIDs: [])
             return
         }
         var desiredIndex: [RowKey: Int] = [:]
@@ -280,7 +287,7 @@ private struct Diff {
         for position in unwanted.values {
             steps.append(.delete(actual[position]))
         }
-        self.init(steps: steps, ownedCount: ownedIDs.count, registrationIDs: registrationIDs)
+        self.init(steps: steps, ownedIDs: ownedIDs, registrationIDs: registrationIDs)
     }
 }
 

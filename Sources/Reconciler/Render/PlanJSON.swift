@@ -48,7 +48,7 @@ public enum PlanJSON {
             ("state", .string(stateName(outcome.state))),
             ("registration", .optional(outcome.registration?.rawValue)),
         ]
-        if case .invalid(let error) = outcome.state {
+        if let error = outcome.state.error {
             members.append(("error", .object([("field", .optional(error.field)), ("reason", .string(error.reason))])))
         }
         if let prefix = outcome.stripPrefix {
@@ -65,6 +65,7 @@ public enum PlanJSON {
         case .desired: "desired"
         case .inactive: "inactive"
         case .invalid: "invalid"
+        case .held: "held"
         case .orphaned: "orphaned"
         case .notForThisBridge: "not_for_this_bridge"
         }

@@ -91,7 +91,7 @@ public enum PlanText {
             notes += " \(held) row change\(held == 1 ? "" : "s") held back."
         }
         if !plan.asteriskDrift.isEmpty { notes += " \(plan.asteriskDrift.count) Asterisk registration\(plan.asteriskDrift.count == 1 ? "" : "s") stale." }
-        if invalid > 0 { notes += " \(invalid) configuration\(invalid == 1 ? "" : "s") invalid (left unchanged)." }
+        if invalid > 0 { notes += " \(invalid) configuration\(invalid == 1 ? "" : "s") invalid (their trunks left unchanged)." }
         if plan.isEmpty {
             return "No changes: the ARA database is in sync with Dograh.\(notes)"
         }
@@ -108,11 +108,17 @@ public enum PlanText {
         case .inactive: return "\(configuration)\(target) (inactive in Dograh: not provisioned)"
         case .invalid(let error):
             let field = error.field.map { "field \($0): " } ?? ""
-            let consequence = error.endpointID == nil ? "not provisioned" : "its existing rows are left unchanged"
-            return "\(configuration)\(target) INVALID — \(field)\(error.reason); \(consequence)"
+            return "\(configuration)\(target) INVALID — \(field)\(error.reason); not provisioned"
+        case .held(let error):
+            return "\(configuration)\(target) \(heldReason(error))"
         case .orphaned: return "\(configuration)\(target) (orphaned)"
         case .notForThisBridge: return "\(configuration)\(target) (not for this bridge)"
         }
+    }
+
+    /// "held: last valid version, <field>: <reason>", as the plan, `status` and the alert say it.
+    public static func heldReason(_ error: ConfigurationError) -> String {
+        "held: last valid version, " + (error.field.map { "\($0): " } ?? "") + error.reason
     }
 
     /// `  + create ps_auths dograh_x` (the key's parts joined by `/`).

@@ -38,7 +38,8 @@ public enum ARATable: Int, CaseIterable, Sendable, Comparable, Hashable {
     public var managedColumnCount: Int {
         switch self {
         case .psAuths, .psAors: 3
-        case .psEndpoints, .psRegistrations: 9
+        case .psEndpoints: 9
+        case .psRegistrations: 14
         case .extensions: 2
         case .dialplanContexts: 4
         }
@@ -53,7 +54,8 @@ public enum ARATable: Int, CaseIterable, Sendable, Comparable, Hashable {
         // INVITEs 3CX sends and inbound calls fail (verified).
         case .psEndpoints: ["transport", "aors", "auth", "outbound_auth", "context", "disallow", "allow", "from_domain", "from_user"]
         case .psRegistrations:
-            ["transport", "outbound_auth", "server_uri", "client_uri", "contact_user", "expiration", "retry_interval", "line", "endpoint"]
+            ["transport", "outbound_auth", "server_uri", "client_uri", "contact_user", "expiration", "retry_interval", "line", "endpoint",
+             "max_retries", "auth_rejection_permanent", "forbidden_retry_interval", "fatal_retry_interval", "max_random_initial_delay"]
         case .extensions: ["app", "appdata"]
         case .dialplanContexts: ["var_val", "cat_metric", "var_metric", "commented"]
         }
@@ -66,7 +68,7 @@ public enum ARATable: Int, CaseIterable, Sendable, Comparable, Hashable {
 
     /// Columns of enum type `ast_bool_values` / `yesno_values`: compared by meaning.
     func isBoolean(_ column: String) -> Bool {
-        self == .psRegistrations && column == "line"
+        self == .psRegistrations && (column == "line" || column == "auth_rejection_permanent")
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }

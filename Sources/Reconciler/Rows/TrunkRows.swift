@@ -27,7 +27,8 @@ public enum TrunkRows {
         sink.add(.psEndpoints, [id], [transport, id, nil, id, inbound, "all", "ulaw,alaw", e(domain), escapedExt])
         // `line` + `endpoint` is what matches 3CX's calls to this endpoint; identify by
         // auth_username never does (verified).
-        sink.add(.psRegistrations, [id], [transport, id, contact, e("sip:\(ext)@\(domain)"), escapedExt, "300", "60", "yes", id])
+        sink.add(.psRegistrations, [id], [transport, id, contact, e("sip:\(ext)@\(domain)"), escapedExt, "300", "60", "yes", id]
+                 + RegistrationRetry.columns)
         // Inbound before outbound: key order, so a plan's steps are mostly in place already.
         let stasis = e("\(trunk.appName),inbound,\(id)")
         sink.add(.extensions, [inbound, escapedExt, "1"], ["Stasis", stasis])
@@ -43,6 +44,27 @@ public enum TrunkRows {
             sink.add(.dialplanContexts, [context, "switch"], ["Realtime/\(context)@extensions", "0", "0", "0"])
         }
     }
+}
+
+/// How Asterisk retries a trunk's registration, set on every `ps_registrations` row rather
+/// than left to Asterisk's defaults, which give a trunk up for good (docs/RUNBOOK.md,
+/// "Registration retries"):
+///
+/// - `max_retries` 10000 (default 10): at `retry_interval` 60 s Asterisk keeps trying through
+///   an upstream outage of about a week instead of ten minutes.
+/// - `auth_rejection_permanent` yes, `forbidden_retry_interval` 0, `fatal_retry_interval` 0
+///   (the defaults, pinned): a 401 after credentials, a 403 or another fatal answer stops
+///   Asterisk's own retries. Retrying those every minute looks like password guessing to
+///   3CX's anti-hacking filter, which blacklists the bridge's address and so every trunk on
+///   it; the daemon re-sends `PJSIPRegister` instead, on a slow capped backoff
+///   (`Backoff.reRegister`), and at once after the credentials change in Dograh.
+/// - `max_random_initial_delay` 2 (default 10): a new or changed registration sends its
+///   first REGISTER 1–2 s after the reload instead of 1–10 s (save → Registered is mostly
+///   this delay). It still spreads an Asterisk restart's REGISTERs over 2 s: for 10,000
+///   trunks about 5,000 a second, mostly to distinct 3CX hosts.
+public enum RegistrationRetry {
+    /// In `ARATable.psRegistrations.managedColumns` order, after `endpoint`.
+    public static let columns: [String?] = ["10000", "yes", "0", "0", "2"]
 }
 
 /// Receives rows one at a time: key parts (as many as the table's key columns), then the

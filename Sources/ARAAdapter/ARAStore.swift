@@ -70,10 +70,12 @@ public struct ARAStore: Sendable {
     /// each statement actually touched.
     ///
     /// With `leaderPID`, the transaction first checks that this backend still holds the
-    /// leader lock and rolls back with `ARAError.notLeader` if not.
+    /// leader lock and rolls back with `ARAError.notLeader` if not. `endpoints` (the
+    /// record of `EndpointsTable`) is written in the same transaction.
     @discardableResult
-    public func apply(_ steps: [PlanStep], leaderPID: Int32? = nil) async throws -> ApplyReport {
-        guard !steps.isEmpty else { return ApplyReport() }
+    public func apply(_ steps: [PlanStep], endpoints: AppliedEndpoints.Changes = AppliedEndpoints.Changes(),
+                      leaderPID: Int32? = nil) async throws -> ApplyReport {
+        guard !steps.isEmpty || !endpoints.isEmpty else { return ApplyReport() }
         let tables = self.tables, bulkCreateThreshold = self.bulkCreateThreshold
         return try await connection.transaction { connection throws in
             if let leaderPID {
@@ -102,6 +104,7 @@ public struct ARAStore: Sendable {
             for sql in tables.reversed() {
                 try Self.run(sql.delete, .delete, deletes[sql.table.rawValue], sql, on: connection, into: &report)
             }
+            try EndpointsTable.write(endpoints, on: connection)
             return report
         }
     }

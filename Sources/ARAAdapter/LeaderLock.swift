@@ -38,6 +38,44 @@ public actor LeaderLock {
         }
     }
 
+    /// Who holds the lock (another process), as Postgres reports it.
+    public struct Holder: Sendable, Hashable, CustomStringConvertible {
+        public let pid: Int32
+        public let applicationName: String
+
+        public var description: String { "backend pid \(pid), application_name \(applicationName.isEmpty ? "(none)" : applicationName)" }
+    }
+
+    /// The lock, described for an operator: what `pg_locks` shows.
+    public static let lockDescription = "advisory lock (\(keys.0), \(keys.1)) (pg_locks classid \(UInt32(bitPattern: keys.0)), objid \(UInt32(bitPattern: keys.1)))"
+
+    /// Takes the lock, retrying every `retry` for up to `wait` while another process holds
+    /// it. Returns nil when taken, else the holder (nil holder fields when it could not be
+    /// seen); throws when the database cannot be reached at all.
+    public func acquire(waitingUpTo wait: Duration, retry: Duration = .milliseconds(250)) async throws(PGError) -> Holder? {
+        let clock = ContinuousClock(), deadline = clock.now + wait
+        while true {
+            if await ensure() { return nil }
+            if clock.now >= deadline {
+                return try await holder() ?? Holder(pid: 0, applicationName: "")
+            }
+            try? await Task.sleep(for: min(retry, deadline - clock.now))
+        }
+    }
+
+    /// The process holding the lock now, if any.
+    public func holder() async throws(PGError) -> Holder? {
+        let connection = try await PGConnection.connect(target, applicationName: "reconcilerd",
+                                                        connectTimeout: Int(timeout.components.seconds), queryTimeout: timeout)
+        let rows = try await connection.query("""
+            SELECT l.pid, coalesce(a.application_name, '') FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = \(Int(UInt32(bitPattern: Self.keys.0)))
+                AND l.objid::bigint = \(Int(UInt32(bitPattern: Self.keys.1))) AND l.objsubid = 2
+            """)
+        guard let row = rows.rows.first, let pid = row[0].flatMap({ Int32($0) }) else { return nil }
+        return Holder(pid: pid, applicationName: row[1] ?? "")
+    }
+
     /// The lock-holding backend, for the in-transaction check of `ARAStore.apply`.
     public var holderPID: Int32? { backendPID }
 

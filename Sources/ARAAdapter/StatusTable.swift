@@ -105,7 +105,11 @@ public struct StatusTable: Sendable {
         return plan.configurations.compactMap { outcome in
             guard let configuration = outcome.configuration else { return nil }
             var error: String?
-            if case .invalid(let problem) = outcome.state { error = (problem.field.map { "\($0): " } ?? "") + problem.reason }
+            if case .held(let problem) = outcome.state {
+                error = PlanText.heldReason(problem)
+            } else if let problem = outcome.state.error {
+                error = (problem.field.map { "\($0): " } ?? "") + problem.reason
+            }
             let state = PlanJSON.stateName(outcome.state)
             return Entry(configurationID: configuration.id, organizationID: configuration.organizationID, name: configuration.name,
                          endpointID: outcome.endpointID, state: state,

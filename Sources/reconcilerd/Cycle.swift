@@ -28,7 +28,10 @@ struct Cycle: Sendable {
         // The ARA server computes the digest of the owned rows while the Dograh rows are
         // read and validated. A Dograh error still wins (it is awaited first).
         async let databaseDigest = ara.readDigest()
-        let desired = try await dograh.snapshot()
+        async let record = EndpointsTable.read(ara.connection)
+        let configurations = try await dograh.configurations()
+        let applied = try await record
+        let desired = DesiredSnapshot.resolve(configurations, applied: applied ?? AppliedEndpoints())
         let digest = try await databaseDigest
         // Equal digests: the owned rows are exactly the desired ones, nothing to read or
         // diff. Otherwise (or without a digest) the rows are read and diffed; different
@@ -47,7 +50,7 @@ struct Cycle: Sendable {
             live = .observed(state)
         }
         let plan = Planner.plan(desired: desired, actual: same ? .sameAsDesired : .rows(actual), desiredRows: await desiredRows,
-                                names: ara.names, live: live, policy: policy)
+                                names: ara.names, live: live, policy: policy, applied: applied)
         return Observed(desired: desired, actual: actual, ownedRows: same ? digest?.rowCount ?? 0 : actual.count, live: live, plan: plan)
     }
 
@@ -84,12 +87,11 @@ struct Cycle: Sendable {
         let failedActuations: [Actuation]
     }
 
-    /// Commits the plan's steps in one transaction, then tells Asterisk. A failed
-    /// actuation does not undo the commit: it is returned to be retried.
-    func apply(_ plan: Plan, alsoActuate pending: [Actuation] = []) async throws -> Applied {
-        let report = try await ara.apply(plan.steps)
-        let actuations = Array(Set(plan.actuations + pending)).sorted()
-        guard let asterisk else { return Applied(report: report, failedActuations: []) }
+    /// Commits the plan's steps (and the endpoint record) in one transaction, then tells
+    /// Asterisk. A failed actuation does not undo the commit: it is returned to be retried.
+    func apply(_ plan: Plan, actuations: [Actuation], leaderPID: Int32?) async throws -> Applied {
+        let report = try await ara.apply(plan.steps, endpoints: plan.appliedEndpoints, leaderPID: leaderPID)
+        guard let asterisk, !actuations.isEmpty else { return Applied(report: report, failedActuations: []) }
         return Applied(report: report, failedActuations: await asterisk.actuate(actuations))
     }
 }

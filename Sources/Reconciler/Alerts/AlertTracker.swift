@@ -51,4 +51,10 @@ public struct AlertTracker: Sendable {
     }
 
     public var activeCount: Int { entries.count }
+
+    /// When the earliest finding still in its grace period would be raised: the controller
+    /// runs a full pass then, so the alert comes within the grace, not at the next resync.
+    public var nextGraceDue: Duration? {
+        entries.values.filter { $0.lastAlert == nil && $0.finding.needsGrace }.map { $0.firstSeen + grace }.min()
+    }
 }

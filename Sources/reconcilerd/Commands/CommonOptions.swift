@@ -29,6 +29,7 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .customLong("ari-app"), help: settingHelp(.ariApp)) var ariApp: String?
     @Option(name: .customLong("asterisk-timeout"), help: settingHelp(.asteriskTimeout)) var asteriskTimeout: String?
     @Option(name: .customLong("unregister-timeout"), help: settingHelp(.unregisterTimeout)) var unregisterTimeout: String?
+    @Option(name: .customLong("lock-wait"), help: settingHelp(.lockWait)) var lockWait: String?
     @Option(name: .customLong("max-deletes"), help: settingHelp(.maxDeletes)) var maxDeletes: String?
     @Flag(name: .customLong("allow-mass-delete"), help: "\(Setting.allowMassDelete.help) Env: \(Setting.allowMassDelete.environmentName).")
     var allowMassDelete = false
@@ -43,7 +44,7 @@ struct CommonOptions: ParsableArguments {
             (.amiHost, amiHost), (.amiPort, amiPort), (.amiUsername, amiUsername), (.amiSecret, amiSecret),
             (.interval, interval), (.resync, resync), (.realert, realert), (.mode, mode), (.listen, listen),
             (.ariEndpointMatch, ariEndpointMatch), (.maxHold, maxHold), (.registrationGrace, registrationGrace),
-            (.dbTimeout, dbTimeout), (.ariApp, ariApp), (.asteriskTimeout, asteriskTimeout), (.unregisterTimeout, unregisterTimeout), (.maxDeletes, maxDeletes),
+            (.dbTimeout, dbTimeout), (.ariApp, ariApp), (.asteriskTimeout, asteriskTimeout), (.unregisterTimeout, unregisterTimeout), (.lockWait, lockWait), (.maxDeletes, maxDeletes),
             (.allowMassDelete, allowMassDelete ? "true" : nil),
             (.output, output), (.logFormat, logFormat), (.logLevel, logLevel),
         ]

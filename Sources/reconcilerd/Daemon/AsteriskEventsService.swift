@@ -1,5 +1,6 @@
 import ARIWatcher
 import Logging
+import Reconciler
 import ServiceLifecycle
 
 /// Turns Asterisk events into early passes of the control loop: the ARI events WebSocket
@@ -7,7 +8,7 @@ import ServiceLifecycle
 /// ContactStatus. The events only wake the loop; the pass itself re-reads everything.
 struct AsteriskEventsService: Service, CustomStringConvertible {
     let asterisk: AsteriskSide
-    let stop: StopFlag
+    let loop: AsyncStream<Controller.Event>.Continuation
     let logger: Logger
 
     var description: String { "AsteriskEventsService(app: \(asterisk.appName))" }
@@ -26,10 +27,10 @@ struct AsteriskEventsService: Service, CustomStringConvertible {
             switch element {
             case .connected:
                 // Events sent while disconnected are lost: resynchronise with a pass.
-                stop.wake()
+                loop.yield(.asteriskChanged)
             case .event(let event):
                 switch event.type {
-                case .endpointStateChange, .contactStatusChange, .peerStatusChange: stop.wake()
+                case .endpointStateChange, .contactStatusChange, .peerStatusChange: loop.yield(.asteriskChanged)
                 default: break
                 }
             case .disconnected(let error):
@@ -40,16 +41,16 @@ struct AsteriskEventsService: Service, CustomStringConvertible {
 
     private func amiEvents() async {
         var failures = 0
-        while !Task.isCancelled && !stop.isSet {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
             var configuration = asterisk.ami
             configuration.events = true
             do {
                 let connection = try await AMIConnection.connect(configuration: configuration, logger: logger)
                 failures = 0
-                stop.wake()
+                loop.yield(.asteriskChanged)
                 for await event in connection.events.cancelOnGracefulShutdown() {
                     switch event {
-                    case .registry, .peerStatus, .contactStatus: stop.wake()
+                    case .registry, .peerStatus, .contactStatus: loop.yield(.asteriskChanged)
                     case .other: break
                     }
                 }
@@ -58,25 +59,25 @@ struct AsteriskEventsService: Service, CustomStringConvertible {
                 failures += 1
                 logger.debug("AMI events unavailable", metadata: ["cause": "\(error)"])
             }
-            if stop.isSet { return }
-            try? await Task.sleep(for: Backoff.jittered(Backoff.delay(failures: max(failures, 1))))
+            if Task.isShuttingDownGracefully { return }
+            let delay = Backoff.ariReconnect.jittered(attempt: max(failures, 1), unit: Double.random(in: -1...1))
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
         }
     }
 }
 
-/// Runs the control loop under ServiceLifecycle: graceful shutdown lets the pass in
+/// Runs the control loop under ServiceLifecycle: graceful shutdown lets the step in
 /// flight finish, then the loop returns and releases the leader lock.
 struct ControlLoopService: Service, CustomStringConvertible {
     let loop: ControlLoop
-    let stop: StopFlag
 
     var description: String { "ControlLoopService" }
 
     func run() async throws {
         await withGracefulShutdownHandler {
-            await loop.run()
+            _ = await loop.run()
         } onGracefulShutdown: {
-            stop.set()
+            loop.input.yield(.shutdown)
         }
     }
 }

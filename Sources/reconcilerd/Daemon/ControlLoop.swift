@@ -4,240 +4,228 @@ import Logging
 import PGClient
 import Reconciler
 
-/// The daemon's level-triggered loop. Each pass re-reads the full desired and actual
-/// state; a timer, an Asterisk event or a failed pass only decide *when* the next pass
-/// runs. Passes never overlap: there is one loop and it awaits each pass.
-actor ControlLoop {
-    struct Options: Sendable {
-        var interval: Duration
-        var resync: Duration
-        var realert: Duration
-        var registrationGrace: Duration
-        var maxHold: Duration
-        var unregisterTimeout: Duration
-        var mode: RuntimeSettings.Mode
+/// Runs a `Controller` — the daemon's and `--once`'s — against the real parts: events in
+/// from one stream (the start, timers, Asterisk, shutdown and the result of each step),
+/// actions out as I/O. All decisions are the controller's; this only performs them. Each
+/// step that does I/O runs as a child task and reports back through the same stream, and
+/// the controller asks for one at a time, so passes never overlap.
+struct ControlLoop: Sendable {
+    let options: Controller.Options
+    let leader: LeaderLock?
+    let logger: Logger
+    let connect: @Sendable () async throws -> Cycle
+    let events: AsyncStream<Controller.Event>
+    /// Where Asterisk events and shutdown (and the steps' results) come in.
+    let input: AsyncStream<Controller.Event>.Continuation
+    var hooks = Hooks()
+
+    /// What the caller does with the controller's reports.
+    struct Hooks: Sendable {
+        /// A pass finished (metrics); `applied` is its apply's report, when it applied.
+        var passFinished: @Sendable (Controller.PassSummary, ApplyReport?) async -> Void = { _, _ in }
+        /// `--once`: a round's plan, with what its apply did.
+        var publish: @Sendable (Round) async -> Void = { _ in }
     }
 
-    enum PassResult: String, Sendable, CaseIterable { case success, error, skipped }
-
-    /// What one pass did, for metrics and tests.
-    struct PassReport: Sendable {
-        let result: PassResult
-        let duration: Duration
-        let plan: Plan?
-        let applied: ApplyReport?
-        let findings: [Finding]
-        let pendingActuations: Int
-        let isLeader: Bool
+    /// One round of `--once`: its plan, what its apply did, what it read and with what.
+    struct Round: Sendable {
+        let plan: Plan
+        let applied: Cycle.Applied?
+        let observed: Cycle.Observed?
+        let cycle: Cycle?
     }
 
-    private let options: Options
-    private let connect: @Sendable () async throws -> Cycle
-    private let leader: LeaderLock?
-    private let logger: Logger
-    private let stop: StopFlag
-    private let onPass: @Sendable (PassReport) async -> Void
-    private let clock = ContinuousClock()
-    private let started: ContinuousClock.Instant
-
-    private var cycle: Cycle?
-    private var lastFingerprint: String?
-    private var lastFullPass: ContinuousClock.Instant?
-    private var failures = 0
-    private var lastError: String?
-    private var pendingActuations: Set<Actuation> = []
-    private var holdStart: [String: ContinuousClock.Instant] = [:]
-    private var followUp = false
-    /// The rows the previous full pass wanted: a difference against rows that Dograh did
-    /// not change since is drift; one that follows a Dograh edit is ordinary work.
-    private var previousTrunks: [Trunk]?
-    /// The last full pass held changes back (deprovisioning phase two, calls): keep
-    /// running full passes until they are done.
-    private var deferredWork = false
-    private var tracker: AlertTracker
-    private var statusTableMissingLogged = false
-    private(set) var lastSuccess: Date?
-
-    init(options: Options, leader: LeaderLock?, stop: StopFlag, logger: Logger,
-         connect: @escaping @Sendable () async throws -> Cycle,
-         onPass: @escaping @Sendable (PassReport) async -> Void = { _ in }) {
+    init(options: Controller.Options, leader: LeaderLock?, logger: Logger, connect: @escaping @Sendable () async throws -> Cycle) {
         self.options = options
-        self.connect = connect
         self.leader = leader
-        self.stop = stop
         self.logger = logger
-        self.onPass = onPass
-        tracker = AlertTracker(realert: options.realert, grace: options.registrationGrace)
-        started = ContinuousClock.now
+        self.connect = connect
+        (events, input) = AsyncStream.makeStream(of: Controller.Event.self)
     }
 
-    /// Runs passes until graceful shutdown; a pass in flight always finishes (its apply is
-    /// one transaction), then the leader lock is released.
-    func run() async {
-        var force = true
-        while !stop.isSet && !Task.isCancelled {
-            let result = await pass(force: force)
-            logger.debug("pass finished", metadata: ["event": "cycle.\(result.rawValue)", "forced": "\(force)"])
-            let delay: Duration
-            switch result {
-            case .error: delay = Backoff.jittered(Backoff.delay(failures: failures))
-            case .success, .skipped: delay = followUp ? .zero : options.interval
+    /// Runs until the controller stops; returns how it stopped. The leader lock is released.
+    func run() async -> Controller.Exit {
+        var controller = Controller(options: options, seed: UInt64.random(in: .min ... .max))
+        let clock = ContinuousClock(), started = clock.now
+        let state = LoopState(connect: connect)
+        var exit = Controller.Exit.inSync
+        input.yield(.start)
+        await withDiscardingTaskGroup { group in
+            for await event in events {
+                for action in controller.handle(event, now: clock.now - started) {
+                    switch action {
+                    case .check, .observe, .apply, .waitUntilUnregistered:
+                        group.addTask { self.input.yield(await self.perform(action, state: state)) }
+                    case .wake(let at):
+                        // Superseded timers still fire; the controller ignores one that is early.
+                        group.addTask {
+                            try? await Task.sleep(until: started + at, clock: clock)
+                            self.input.yield(.timer)
+                        }
+                    case .alert(let emission): log(emission)
+                    case .notice(let notice): log(notice)
+                    case .writeStatus(let plan): await state.writeStatus(plan, logger: logger)
+                    case .publish(let plan): await hooks.publish(await state.round(plan))
+                    case .finished(let summary):
+                        logger.debug("pass finished", metadata: ["event": "cycle.\(summary.result.rawValue)"])
+                        await hooks.passFinished(summary, await state.takeReport())
+                    case .dropConnections: await state.drop()
+                    case .stop(let how): exit = how
+                    }
+                }
+                if controller.isStopped { break }
             }
-            // A failed pass may have been the one an event or a follow-up asked for: the
-            // next one runs in full rather than trusting the cheap check.
-            let woken = await waitForNextPass(delay)
-            force = woken || result == .error
+            group.cancelAll()
         }
+        input.finish()
         await leader?.release()
-        logger.info("control loop stopped", metadata: ["event": "daemon.stopped"])
+        if !options.once { logger.info("control loop stopped", metadata: ["event": "daemon.stopped"]) }
+        return exit
     }
 
-    /// Sleeps in short slices so that shutdown and Asterisk events are noticed quickly.
-    /// Returns true when an event asked for the pass (it then runs the full diff).
-    private func waitForNextPass(_ delay: Duration) async -> Bool {
-        let deadline = clock.now + delay
-        while clock.now < deadline {
-            if stop.isSet || Task.isCancelled { return false }
-            if stop.consumeWake() { return true }
-            try? await Task.sleep(for: min(.milliseconds(50), deadline - clock.now))
-        }
-        return stop.consumeWake()
-    }
-
-    func pass(force: Bool) async -> PassResult {
-        let begin = clock.now
+    /// One I/O step; its outcome as the controller's next event.
+    private func perform(_ action: Controller.Action, state: LoopState) async -> Controller.Event {
         do {
-            let cycle = try await connectedCycle()
-            let fingerprint = try await cycle.dograh.fingerprint()
-            // A standby tries for the lock at every poll, so it takes over within an
-            // interval of the writer going away, not at the next resync.
-            var force = force
-            if options.mode == .heal, let leader, await leader.holderPID == nil, await leader.ensure() {
-                logger.notice("leader lock acquired", metadata: ["event": "leader.acquired"])
-                force = true
+            let cycle = try await state.cycle()
+            switch action {
+            case .check:
+                let fingerprint = try await cycle.dograh.fingerprint()
+                return .checked(fingerprint: fingerprint, isLeader: await leads(verifying: false))
+            case .observe(let holdExpired):
+                let fingerprint = options.once ? nil : try await cycle.dograh.fingerprint()
+                let isLeader = await leads(verifying: true)
+                let observed = try await cycle.observe(holdExpired: holdExpired)
+                await state.observed(observed)
+                return .observed(Controller.Observation(desired: observed.desired, actual: observed.actual, plan: observed.plan,
+                                                        fingerprint: fingerprint, isLeader: isLeader))
+            case .apply(let plan, let actuations):
+                let applied = try await cycle.apply(plan, actuations: actuations, leaderPID: await leader?.holderPID)
+                await state.applied(applied)
+                return .applied(rows: applied.report.total, failedActuations: applied.failedActuations)
+            case .waitUntilUnregistered(let ids, let timeout):
+                let gone = await cycle.asterisk?.waitUntilUnregistered(ids, timeout: timeout) ?? false
+                return .unregistrationWaitEnded(allGone: gone)
+            default:
+                preconditionFailure("not an I/O step: \(action)")
             }
-            if !force, !followUp, !deferredWork, pendingActuations.isEmpty, fingerprint == lastFingerprint,
-               let last = lastFullPass, clock.now - last < options.resync {
-                await onPass(PassReport(result: .skipped, duration: clock.now - begin, plan: nil, applied: nil, findings: [],
-                                        pendingActuations: pendingActuations.count, isLeader: await leader?.holderPID != nil))
-                return .skipped
-            }
-            let isLeader = options.mode == .heal ? await leader?.ensure() ?? true : false
-            let observed = try await cycle.observe(holdExpired: expiredHolds())
-            trackHolds(observed.plan)
-            let edited = previousTrunks.map { Findings.edited(from: $0, to: observed.desired.trunks) }
-            let findings = Findings.of(observed.plan, actual: observed.actual, names: cycle.ara.names, editedInDograh: edited)
-            alert(findings)
-            var applied: ApplyReport?
-            followUp = false
-            if isLeader {
-                applied = try await heal(observed, cycle: cycle)
-                await writeStatus(observed.plan, applied: true, cycle: cycle)
-            }
-            lastFingerprint = fingerprint
-            lastFullPass = clock.now
-            previousTrunks = observed.desired.trunks
-            deferredWork = observed.plan.deferred.contains { $0.reason != .pruneBudget }
-            if failures > 0 { logger.notice("cycles succeed again", metadata: ["event": "cycle.recovered", "after_failures": "\(failures)"]) }
-            failures = 0
-            lastError = nil
-            lastSuccess = Date()
-            await onPass(PassReport(result: .success, duration: clock.now - begin, plan: observed.plan, applied: applied,
-                                    findings: findings, pendingActuations: pendingActuations.count, isLeader: isLeader))
-            return .success
         } catch {
-            failures += 1
-            let cause = "\(error)"
+            return .failed(cause: "\(error)", connectionLost: Self.isConnectionProblem(error))
+        }
+    }
+
+    /// Whether this process may write now. A standby tries for the lock at every check, so
+    /// it takes over within an interval of the leader going away; a leader re-checks its
+    /// lock session only for a full pass (the apply checks it again in its transaction).
+    private func leads(verifying: Bool) async -> Bool {
+        guard options.writes else { return false }
+        guard let leader else { return true }
+        if !verifying, await leader.holderPID != nil { return true }
+        return await leader.ensure()
+    }
+
+    private func log(_ emission: AlertTracker.Emission) {
+        switch emission {
+        case .raised(let finding):
+            logger.warning("\(finding.message)", metadata: Self.metadata(finding.event, finding.fields))
+        case .repeated(let finding, let since):
+            logger.warning("\(finding.message) (still)", metadata: Self.metadata(finding.event, finding.fields + [("for", "\(Int(since.components.seconds))s")]))
+        case .resolved(let finding, let after):
+            logger.notice("resolved", metadata: Self.metadata("drift.resolved", finding.fields + [
+                ("resolved_event", finding.event), ("after", "\(Int(after.components.seconds))s"),
+            ]))
+        }
+    }
+
+    private func log(_ notice: Controller.Notice) {
+        switch notice {
+        case .leaderAcquired: logger.notice("leader lock acquired", metadata: ["event": "leader.acquired"])
+        case .leaderLost: logger.warning("leader lock lost; observing as a standby", metadata: ["event": "leader.lost"])
+        case .passFailed(let cause, let failures, let repeated):
             // Logged once per distinct cause; retries of the same failure stay quiet.
-            if cause != lastError {
+            if repeated {
+                logger.debug("cycle failed again", metadata: ["event": "cycle.failed", "failures": "\(failures)"])
+            } else {
                 logger.error("cycle failed; nothing was written, retrying with backoff",
                              metadata: ["event": "cycle.failed", "cause": "\(cause)", "failures": "\(failures)"])
-            } else {
-                logger.debug("cycle failed again", metadata: ["event": "cycle.failed", "failures": "\(failures)"])
             }
-            lastError = cause
-            if Self.isConnectionProblem(error) { cycle = nil }
-            await onPass(PassReport(result: .error, duration: clock.now - begin, plan: nil, applied: nil, findings: [],
-                                    pendingActuations: pendingActuations.count, isLeader: await leader?.holderPID != nil))
-            return .error
-        }
-    }
-
-    private func connectedCycle() async throws -> Cycle {
-        if let cycle { return cycle }
-        let fresh = try await connect()
-        cycle = fresh
-        return fresh
-    }
-
-    /// Applies the plan, tells Asterisk, and keeps what Asterisk did not confirm pending.
-    private func heal(_ observed: Cycle.Observed, cycle: Cycle) async throws -> ApplyReport? {
-        let plan = observed.plan
-        guard !plan.steps.isEmpty || !plan.actuations.isEmpty || !pendingActuations.isEmpty else { return nil }
-        let report = try await cycle.ara.apply(plan.steps, leaderPID: await leader?.holderPID)
-        if report.total > 0 {
-            logger.info("applied", metadata: ["event": "apply.committed", "rows": "\(report.total)",
-                                              "create": "\(plan.count(.create))", "update": "\(plan.count(.update))", "delete": "\(plan.count(.delete))"])
-        }
-        let actuations = Array(Set(plan.actuations).union(pendingActuations)).sorted()
-        guard let asterisk = cycle.asterisk else {
-            if !actuations.isEmpty {
-                logger.warning("Asterisk is not configured: do this in Asterisk for the rows to take effect",
-                               metadata: ["event": "actuation.manual", "actions": "\(actuations.map(\.description).joined(separator: ", "))"])
-            }
-            return report
-        }
-        let failed = await asterisk.actuate(actuations)
-        if !failed.isEmpty {
+        case .recovered(let failures):
+            logger.notice("cycles succeed again", metadata: ["event": "cycle.recovered", "after_failures": "\(failures)"])
+        case .committed(let rows, let create, let update, let delete):
+            logger.info("applied", metadata: ["event": "apply.committed", "rows": "\(rows)",
+                                              "create": "\(create)", "update": "\(update)", "delete": "\(delete)"])
+        case .actuationManual(let actuations):
+            logger.warning("Asterisk is not configured: do this in Asterisk for the rows to take effect",
+                           metadata: ["event": "actuation.manual", "actions": "\(actuations.map(\.description).joined(separator: ", "))"])
+        case .actuationPending(let actuations):
             logger.warning("Asterisk did not confirm; kept pending for the next cycle",
-                           metadata: ["event": "actuation.pending", "actions": "\(failed.map(\.description).joined(separator: ", "))"])
-        }
-        pendingActuations = Set(failed)
-        let awaiting = Set(plan.deferred.filter { $0.reason == .awaitingUnregistration }.map(\.endpointID))
-        if !awaiting.isEmpty, failed.isEmpty {
-            _ = await asterisk.waitUntilUnregistered(awaiting, timeout: options.unregisterTimeout)
-        }
-        // Phase two of a deprovisioning runs right away rather than at the next poll;
-        // failed actuations wait for the next interval (pending keeps that pass full).
-        followUp = !awaiting.isEmpty && failed.isEmpty
-        return report
-    }
-
-    private func alert(_ findings: [Finding]) {
-        let now = clock.now - started
-        for emission in tracker.update(findings, now: now) {
-            switch emission {
-            case .raised(let finding):
-                logger.warning("\(finding.message)", metadata: Self.metadata(finding.event, finding.fields))
-            case .repeated(let finding, let since):
-                logger.warning("\(finding.message) (still)", metadata: Self.metadata(finding.event, finding.fields + [("for", "\(Int(since.components.seconds))s")]))
-            case .resolved(let finding, let after):
-                logger.notice("resolved", metadata: Self.metadata("drift.resolved", finding.fields + [
-                    ("resolved_event", finding.event), ("after", "\(Int(after.components.seconds))s"),
-                ]))
-            }
+                           metadata: ["event": "actuation.pending", "actions": "\(actuations.map(\.description).joined(separator: ", "))"])
+        case .stillRegistered(let ids):
+            logger.warning("Asterisk still reports registrations after the wait; their rows stay until it drops them",
+                           metadata: ["event": "deprovision.waiting", "endpoints": "\(ids.sorted().joined(separator: ","))"])
+        case .reloadByHand:
+            FileHandle.standardError.write(Data("reconcilerd: note: registrations removed; reload \(Actuation.registrationModule) in Asterisk (module reload \(Actuation.registrationModule)), then run again to remove the remaining rows\n".utf8))
+        case .reRegistering(let ids):
+            logger.notice("re-registering trunks Asterisk gave up on", metadata: ["event": "registration.retry", "endpoints": "\(ids.joined(separator: ","))"])
         }
     }
 
-    private static func metadata(_ event: String, _ fields: [(String, String)]) -> Logger.Metadata {
+    static func metadata(_ event: String, _ fields: [(String, String)]) -> Logger.Metadata {
         var metadata: Logger.Metadata = ["event": "\(event)"]
         for (key, value) in fields { metadata[key] = "\(value)" }
         return metadata
     }
 
-    private func trackHolds(_ plan: Plan) {
-        let held = Set(plan.deferred.filter { $0.reason == .activeCalls }.map(\.endpointID))
-        for id in held where holdStart[id] == nil { holdStart[id] = clock.now }
-        for id in holdStart.keys where !held.contains(id) { holdStart[id] = nil }
+    static func isConnectionProblem(_ error: any Error) -> Bool {
+        if let error = error as? PGError { return error.isConnectionProblem }
+        if let error = error as? ARAError, let underlying = error.underlying { return underlying.isConnectionProblem }
+        return false
+    }
+}
+
+/// What the loop's steps share: the connections (made on first use, dropped after a
+/// connection problem) and the last results the hooks report.
+private actor LoopState {
+    private let connect: @Sendable () async throws -> Cycle
+    private var current: Cycle?
+    private var report: ApplyReport?
+    private var lastApplied: Cycle.Applied?
+    private var lastObserved: Cycle.Observed?
+    private var statusTableMissingLogged = false
+
+    init(connect: @escaping @Sendable () async throws -> Cycle) { self.connect = connect }
+
+    func cycle() async throws -> Cycle {
+        if let current { return current }
+        let fresh = try await connect()
+        current = fresh
+        return fresh
     }
 
-    private func expiredHolds() -> Set<String> {
-        Set(holdStart.filter { clock.now - $0.value >= options.maxHold }.keys)
+    func drop() { current = nil }
+
+    func observed(_ observed: Cycle.Observed) {
+        lastObserved = observed
+        lastApplied = nil
     }
 
-    private func writeStatus(_ plan: Plan, applied: Bool, cycle: Cycle) async {
+    func applied(_ applied: Cycle.Applied) {
+        lastApplied = applied
+        report = applied.report
+    }
+
+    func round(_ plan: Plan) -> ControlLoop.Round {
+        ControlLoop.Round(plan: plan, applied: lastApplied, observed: lastObserved, cycle: current)
+    }
+
+    func takeReport() -> ApplyReport? {
+        defer { report = nil }
+        return report
+    }
+
+    func writeStatus(_ plan: Plan, logger: Logger) async {
+        guard let current else { return }
         do {
-            try await StatusTable(connection: cycle.ara.connection).replace(with: StatusTable.entries(for: plan, applied: applied))
+            try await StatusTable(connection: current.ara.connection).replace(with: StatusTable.entries(for: plan, applied: true))
         } catch {
             if !statusTableMissingLogged {
                 logger.warning("cannot write reconcilerd_status (run `reconcilerd migrate` once)",
@@ -245,11 +233,5 @@ actor ControlLoop {
                 statusTableMissingLogged = true
             }
         }
-    }
-
-    static func isConnectionProblem(_ error: any Error) -> Bool {
-        if let error = error as? PGError { return error.isConnectionProblem }
-        if let error = error as? ARAError, let underlying = error.underlying { return underlying.isConnectionProblem }
-        return false
     }
 }

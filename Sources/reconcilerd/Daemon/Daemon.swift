@@ -13,18 +13,13 @@ struct Daemon {
         let araTarget = try settings.connectionString(.araDSN)
         _ = try settings.connectionString(.dograhDSN)
         let asterisk = try AsteriskSide.make(settings, logger: logger)
-        let stop = StopFlag()
         let leader = LeaderLock(target: araTarget, timeout: settings.dbTimeout)
         let settings = self.settings, logger = self.logger
-        let options = ControlLoop.Options(
-            interval: settings.interval, resync: settings.resync, realert: settings.realert,
-            registrationGrace: settings.registrationGrace, maxHold: settings.maxHold,
-            unregisterTimeout: settings.unregisterTimeout, mode: settings.mode)
         let metrics = ReconcilerMetrics()
         let reporter = MetricsReporter(metrics: metrics)
-        let loop = ControlLoop(options: options, leader: leader, stop: stop, logger: logger,
-                               connect: { try await Wiring.cycle(settings, logger: logger) },
-                               onPass: { reporter.record($0) })
+        var loop = ControlLoop(options: settings.controllerOptions(once: false, writes: settings.mode == .heal), leader: leader,
+                               logger: logger, connect: { try await Wiring.cycle(settings, logger: logger) })
+        loop.hooks.passFinished = { reporter.record($0, applied: $1) }
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let listen = settings.listen {
@@ -33,10 +28,10 @@ struct Daemon {
             services.append(.init(service: server))
         }
         if let asterisk {
-            services.append(.init(service: AsteriskEventsService(asterisk: asterisk, stop: stop, logger: logger)))
+            services.append(.init(service: AsteriskEventsService(asterisk: asterisk, loop: loop.input, logger: logger)))
         }
         // Last in the list, first to stop: the loop finishes its pass before the rest goes.
-        services.append(.init(service: ControlLoopService(loop: loop, stop: stop), successTerminationBehavior: .gracefullyShutdownGroup))
+        services.append(.init(service: ControlLoopService(loop: loop), successTerminationBehavior: .gracefullyShutdownGroup))
         logger.info("reconcilerd started", metadata: [
             "event": "daemon.started", "mode": "\(settings.mode.rawValue)", "interval": "\(settings.interval)",
             "asterisk": "\(asterisk == nil ? "not configured" : "configured")",

@@ -6,10 +6,11 @@ import Reconciler
 struct MetricsReporter: Sendable {
     let metrics: ReconcilerMetrics
 
-    func record(_ report: ControlLoop.PassReport) {
+    func record(_ report: Controller.PassSummary, applied: ApplyReport?) {
         metrics.cycleFinished(result: ReconcilerMetrics.CycleResult(rawValue: report.result.rawValue)!, duration: report.duration)
         metrics.setPendingActuations(report.pendingActuations)
         metrics.setLeader(report.isLeader)
+        metrics.setReRegistering(report.reRegistering.count)
         // A skipped pass is a successful check of Dograh: the daemon is ready.
         if report.result != .error { metrics.setLastSuccess(Date()) }
         guard report.result == .success, let plan = report.plan else { return }
@@ -41,7 +42,7 @@ struct MetricsReporter: Sendable {
             deferred[reason, default: 0] += deferral.steps.count
         }
         metrics.setDeferred(deferred)
-        if let applied = report.applied {
+        if let applied {
             for table in ARATable.allCases {
                 for verb in PlanStep.Verb.allCases where applied.count(table, verb) > 0 {
                     metrics.recordApply(table: table.fixedName ?? "config", verb: verb.rawValue, count: applied.count(table, verb))

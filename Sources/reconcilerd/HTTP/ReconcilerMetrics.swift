@@ -36,6 +36,7 @@ final class ReconcilerMetrics: Sendable {
     private let applyActions: [ApplyKey: Counter]
     private let pendingActuations: Gauge
     private let leader: Gauge
+    private let reRegistering: Gauge
     private let lastSuccessTimestamp: Gauge
     private let deferred: [String: Gauge]
     private let lastSuccessDate = Mutex<Date?>(nil)
@@ -107,6 +108,10 @@ final class ReconcilerMetrics: Sendable {
         self.leader = registry.makeGauge(
             descriptor: Self.descriptor("leader", unit: "", help: "1 while this instance holds the leader lock, else 0.")
         )
+        self.reRegistering = registry.makeGauge(
+            descriptor: Self.descriptor("reregister_backoff_trunks", unit: "",
+                                        help: "Trunks that stay Rejected or Unregistered and that the daemon re-registers with backoff.")
+        )
         self.lastSuccessTimestamp = registry.makeGauge(
             descriptor: Self.descriptor(
                 "last_success_timestamp",
@@ -122,7 +127,7 @@ final class ReconcilerMetrics: Sendable {
         )
 
         // Counters start at 0 by construction; set the gauges explicitly so every series is emitted.
-        for gauge in [pendingActuations, leader, lastSuccessTimestamp] {
+        for gauge in [pendingActuations, leader, reRegistering, lastSuccessTimestamp] {
             gauge.set(0.0)
         }
     }
@@ -160,6 +165,10 @@ final class ReconcilerMetrics: Sendable {
 
     func setPendingActuations(_ count: Int) {
         pendingActuations.set(Double(max(0, count)))
+    }
+
+    func setReRegistering(_ count: Int) {
+        reRegistering.set(Double(max(0, count)))
     }
 
     func setLeader(_ isLeader: Bool) {

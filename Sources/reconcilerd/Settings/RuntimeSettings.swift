@@ -13,6 +13,8 @@ struct RuntimeSettings: Sendable, CustomStringConvertible {
     let logLevel: Logger.Level
     let policy: PlanPolicy
     let unregisterTimeout: Duration
+    /// `--once --apply`: longest wait for the leader lock.
+    let lockWait: Duration
     let asteriskTimeout: Duration
     let dbTimeout: Duration
     let interval: Duration
@@ -40,6 +42,7 @@ struct RuntimeSettings: Sendable, CustomStringConvertible {
         logLevel = try Self.choice(.logLevel, resolver)
         policy = PlanPolicy(maxDeletes: try Self.count(.maxDeletes, resolver), allowMassDelete: try Self.boolean(.allowMassDelete, resolver))
         unregisterTimeout = try Self.duration(.unregisterTimeout, resolver)
+        lockWait = try Self.duration(.lockWait, resolver)
         asteriskTimeout = try Self.duration(.asteriskTimeout, resolver)
         dbTimeout = try Self.duration(.dbTimeout, resolver)
         guard dbTimeout >= .seconds(1) else { throw UsageError("RECONCILERD_DB_TIMEOUT / --db-timeout must be at least 1s") }

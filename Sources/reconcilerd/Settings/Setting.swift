@@ -5,7 +5,7 @@ enum Setting: String, CaseIterable, Sendable {
     case dograhDSN, araDSN, configTable, configFilename
     case ariURL, ariUsername, ariPassword
     case amiHost, amiPort, amiUsername, amiSecret
-    case dbTimeout, ariApp, asteriskTimeout, unregisterTimeout, maxDeletes, allowMassDelete
+    case dbTimeout, ariApp, asteriskTimeout, unregisterTimeout, lockWait, maxDeletes, allowMassDelete
     case interval, resync, realert, mode, listen, ariEndpointMatch, maxHold, registrationGrace
     case output, logFormat, logLevel
 
@@ -34,6 +34,7 @@ enum Setting: String, CaseIterable, Sendable {
         case .ariApp: "ari-app"
         case .asteriskTimeout: "asterisk-timeout"
         case .unregisterTimeout: "unregister-timeout"
+        case .lockWait: "lock-wait"
         case .maxDeletes: "max-deletes"
         case .allowMassDelete: "allow-mass-delete"
         case .output: "output"
@@ -68,6 +69,7 @@ enum Setting: String, CaseIterable, Sendable {
         case .ariApp: "RECONCILERD_ARI_APP"
         case .asteriskTimeout: "RECONCILERD_ASTERISK_TIMEOUT"
         case .unregisterTimeout: "RECONCILERD_UNREGISTER_TIMEOUT"
+        case .lockWait: "RECONCILERD_LOCK_WAIT"
         case .maxDeletes: "RECONCILERD_MAX_DELETES"
         case .allowMassDelete: "RECONCILERD_ALLOW_MASS_DELETE"
         case .output: "RECONCILERD_OUTPUT"
@@ -81,7 +83,7 @@ enum Setting: String, CaseIterable, Sendable {
         case .configTable: "ast_config"
         case .configFilename: "extensions_dograh.conf"
         case .amiPort: "5038"
-        case .interval: "5s"
+        case .interval: "2s"
         case .resync: "5m"
         case .realert: "15m"
         case .mode: "heal"
@@ -93,6 +95,7 @@ enum Setting: String, CaseIterable, Sendable {
         case .ariApp: "reconcilerd"
         case .asteriskTimeout: "5s"
         case .unregisterTimeout: "10s"
+        case .lockWait: "5s"
         case .maxDeletes: "10"
         case .allowMassDelete: "false"
         case .output: "text"
@@ -133,6 +136,7 @@ enum Setting: String, CaseIterable, Sendable {
         case .dbTimeout: "Bounds every database connect and statement; a stalled network fails the cycle instead of hanging it."
         case .ariApp: "ARI application name for the events WebSocket."
         case .asteriskTimeout: "Timeout of each ARI request and AMI action (an unreachable Asterisk costs at most this per call)."
+        case .lockWait: "--once --apply: how long to wait for the leader lock while a daemon holds it, then exit 1 writing nothing."
         case .unregisterTimeout: "How long deprovisioning waits for Asterisk to drop a registration before deleting its auth (30, 30s, 5m)."
         case .maxDeletes: "Most trunks one cycle may remove (prune budget; also refuses removing over half of more than two owned trunks)."
         case .allowMassDelete: "true lifts the prune budget for this run."

@@ -41,9 +41,9 @@ struct ReconcilerMetricsTests {
                 #expect(lines.contains("reconcilerd_apply_actions_total{table=\"\(table)\",verb=\"\(verb)\"} 0"))
             }
         }
-        // 3 results + 5 kinds + 5 states + 18 apply + 3 reasons + 3 plain gauges, + histogram lines.
+        // 3 results + 5 kinds + 5 states + 18 apply + 3 reasons + 4 plain gauges, + histogram lines.
         let nonHistogram = samples(ReconcilerMetrics()).filter { !$0.hasPrefix("reconcilerd_cycle_duration_seconds") }
-        #expect(nonHistogram.count == 3 + 5 + 5 + 18 + 3 + 3)
+        #expect(nonHistogram.count == 3 + 5 + 5 + 18 + 3 + 4)
     }
 
     @Test func cyclesCountAndDurationsLandInBuckets() {
@@ -155,6 +155,7 @@ struct ReconcilerMetricsTests {
                 "reconcilerd_apply_actions_total": "counter",
                 "reconcilerd_pending_actuations": "gauge",
                 "reconcilerd_leader": "gauge",
+                "reconcilerd_reregister_backoff_trunks": "gauge",
                 "reconcilerd_last_success_timestamp_seconds": "gauge",
                 "reconcilerd_deferred_changes": "gauge",
             ]

@@ -34,6 +34,7 @@ let package = Package(
         .target(
             name: "ARIWatcher",
             dependencies: [
+                "Reconciler",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -73,7 +74,7 @@ let package = Package(
             path: "Tests/AsteriskDoubles",
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "ARIWatcherTests", dependencies: ["ARIWatcher", "AsteriskDoubles"]),
+        .testTarget(name: "ARIWatcherTests", dependencies: ["ARIWatcher", "Reconciler", "AsteriskDoubles"]),
         .testTarget(name: "reconcilerdTests", dependencies: ["reconcilerd", "TestSupport", "AsteriskDoubles"]),
         .testTarget(name: "ReliabilityTests", dependencies: ["reconcilerd", "ARAAdapter", "DesiredState", "TestSupport", "AsteriskDoubles"]),
     ],

@@ -1,3 +1,4 @@
+import Reconciler
 import ARIWatcher
 import AsteriskDoubles
 import Testing
@@ -70,7 +71,7 @@ struct ARIClientTests {
     }
 
     @Test func retryBackoffIsExponentialAndCapped() {
-        let policy = ARIRetryPolicy(maxAttempts: 6, initialDelay: .milliseconds(250), maxDelay: .seconds(1))
+        let policy = ARIRetryPolicy(maxAttempts: 6, backoff: Backoff(base: .milliseconds(250), cap: .seconds(1), jitter: 0))
         #expect((1...5).map(policy.delay(beforeRetry:)) == [.milliseconds(250), .milliseconds(500), .seconds(1), .seconds(1), .seconds(1)])
     }
 

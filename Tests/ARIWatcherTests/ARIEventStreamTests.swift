@@ -1,6 +1,7 @@
 import ARIWatcher
 import AsteriskDoubles
 import Foundation
+import Reconciler
 import Testing
 
 @Suite("ARI events WebSocket")
@@ -129,15 +130,14 @@ struct ARIEventStreamTests {
     }
 
     @Test func reconnectDelayTable() {
-        let table = (0...9).map { ARIEventStream.reconnectDelay(failedAttempts: $0) }
+        let table = (0...9).map { Backoff.ariReconnect.delay(attempt: max($0, 1)) }
         #expect(table == [
             .milliseconds(500), .milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(16),
             .seconds(30), .seconds(30), .seconds(30),
         ])
-        var generator = SystemRandomNumberGenerator()
         for _ in 0..<100 {
-            let delay = ARIEventStream.jittered(.seconds(10), using: &generator)
-            #expect(delay >= .seconds(8) && delay <= .seconds(12))
+            let delay = ARIEventStream.defaultReconnectDelay(failedAttempts: 5)
+            #expect(delay >= .seconds(6.4) && delay <= .seconds(9.6))
         }
     }
 

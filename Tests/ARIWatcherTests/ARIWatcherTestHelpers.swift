@@ -1,3 +1,4 @@
+import Reconciler
 import ARIWatcher
 import AsteriskDoubles
 import Foundation
@@ -17,7 +18,7 @@ enum Secrets {
 }
 
 /// Fast retries so the suite stays quick.
-let fastRetry = ARIRetryPolicy(maxAttempts: 4, initialDelay: .milliseconds(10), maxDelay: .milliseconds(40))
+let fastRetry = ARIRetryPolicy(maxAttempts: 4, backoff: Backoff(base: .milliseconds(10), cap: .milliseconds(40), jitter: 0))
 
 func ariConfiguration(_ double: ARIDouble, password: String = Secrets.ariPassword, timeout: Duration = .seconds(5)) -> ARIConfiguration {
     ARIConfiguration(baseURL: double.baseURL, username: Secrets.ariUser, password: password, requestTimeout: timeout, reloadRetry: fastRetry)

@@ -3,13 +3,13 @@ import ArgumentParser
 import Foundation
 import PGClient
 
-/// `reconcilerd migrate`: creates reconcilerd's own table in the ARA database. The only
+/// `reconcilerd migrate`: creates reconcilerd's own tables in the ARA database. The only
 /// DDL reconcilerd ever runs, once, with a role allowed to create tables.
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
-        abstract: "Create the reconcilerd_status table in the ARA database (run once, with a role that may create tables).",
-        discussion: "Grants DML on it to the role 'reconcilerd' when that role exists. Safe to run again.")
+        abstract: "Create reconcilerd's tables (reconcilerd_status, reconcilerd_endpoints) in the ARA database (run once, with a role that may create tables).",
+        discussion: "reconcilerd_endpoints records the endpoint id each configuration was last provisioned under, so that an edit that breaks a configuration keeps its working trunk. Grants DML on both to the role 'reconcilerd' when that role exists. Safe to run again.")
 
     @OptionGroup var options: CommonOptions
 
@@ -18,7 +18,7 @@ struct MigrateCommand: AsyncParsableCommand {
             let settings = try RuntimeSettings(options: options)
             let target = try settings.connectionString(.araDSN)
             try await StatusTable.migrate(try await settings.connect(.araDSN))
-            print("reconcilerd_status is in place in \(target.redacted).")
+            print("reconcilerd_status and reconcilerd_endpoints are in place in \(target.redacted).")
         } catch {
             Reconcilerd.fail(error)
         }

@@ -99,8 +99,9 @@ public struct StatusTable: Sendable {
     }
 
     /// The entries a plan implies: synced when none of the configuration's rows are still
-    /// to change (after a committed apply, only the deferred ones are).
-    public static func entries(for plan: Plan, applied: Bool) -> [Entry] {
+    /// to change (after a committed apply, only the deferred ones are). `reRegistering`: the
+    /// trunks the daemon re-registers with backoff, and in how long each is next due.
+    public static func entries(for plan: Plan, applied: Bool, reRegistering: [String: ReRegisterTracker.Due] = [:]) -> [Entry] {
         let pending = Set((applied ? [] : plan.steps.map(\.key.endpointID)) + plan.deferred.map(\.endpointID))
         return plan.configurations.compactMap { outcome in
             guard let configuration = outcome.configuration else { return nil }
@@ -109,6 +110,8 @@ public struct StatusTable: Sendable {
                 error = PlanText.heldReason(problem)
             } else if let problem = outcome.state.error {
                 error = (problem.field.map { "\($0): " } ?? "") + problem.reason
+            } else if let id = outcome.endpointID, let retry = reRegistering[id] {
+                error = "re-registering with backoff: \(retry.attempts) PJSIPRegister sent, next in \(Int(retry.nextIn.components.seconds)) s"
             }
             let state = PlanJSON.stateName(outcome.state)
             return Entry(configurationID: configuration.id, organizationID: configuration.organizationID, name: configuration.name,

@@ -60,7 +60,7 @@ struct ControllerTests {
         var drive = Drive()
         #expect(drive.send(.start) == [.observe(holdExpired: [])])
         let first = drive.pass(Self.inSync)
-        #expect(first.contains(.writeStatus(Self.inSync)))
+        #expect(first.contains(.writeStatus(Self.inSync, reRegistering: [:])))
         #expect(first.last == .wake(at: .seconds(2)))
         #expect(drive.send(.timer, at: .seconds(1)) == [], "an early timer (superseded) is ignored")
         #expect(drive.send(.timer, at: .seconds(2)) == [.check])
@@ -242,6 +242,9 @@ struct ControllerTests {
         #expect(retry.contains(.apply(Self.registration(.rejected), actuations: [.register(Self.id)])))
         let confirmed = drive.send(.applied(rows: 0, failedActuations: []))
         #expect(confirmed.summaries.first?.reRegistering[Self.id]?.attempts == 1)
+        let status = confirmed.compactMap { if case .writeStatus(_, let retries) = $0 { retries } else { nil } }.first
+        #expect(status?[Self.id]?.attempts == 1, "status shows the backoff")
+        #expect((status?[Self.id]?.nextIn ?? .zero) > .seconds(40))
         let second = confirmed.wakes[0] - due
         #expect(second >= .seconds(48) && second <= .seconds(72), "then 60 s ± 20 %")
         _ = drive.send(.timer, at: confirmed.wakes[0])

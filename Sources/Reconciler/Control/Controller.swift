@@ -93,8 +93,9 @@ public struct Controller: Sendable {
         case waitUntilUnregistered(Set<String>, timeout: Duration)
         case alert(AlertTracker.Emission)
         case notice(Notice)
-        /// `reconcilerd_status` from this plan.
-        case writeStatus(Plan)
+        /// `reconcilerd_status` from this plan, with the trunks being re-registered and how
+        /// long until each is next due.
+        case writeStatus(Plan, reRegistering: [String: ReRegisterTracker.Due])
         /// `--once`: this round's plan is part of the output.
         case publish(Plan)
         case finished(PassSummary)
@@ -349,7 +350,11 @@ public struct Controller: Sendable {
         if failures > 0 { actions.append(.notice(.recovered(afterFailures: failures))) }
         failures = 0
         lastCause = nil
-        if options.writes && observation.isLeader { actions.append(.writeStatus(observation.plan)) }
+        if options.writes && observation.isLeader {
+            actions.append(.writeStatus(observation.plan, reRegistering: reRegister.entries.mapValues {
+                ReRegisterTracker.Due(attempts: $0.attempts, nextIn: max($0.nextAt - now, .zero))
+            }))
+        }
         return actions + finish(.success, plan: observation.plan, now: now)
     }
 

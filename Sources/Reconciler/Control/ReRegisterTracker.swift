@@ -12,6 +12,17 @@ public struct ReRegisterTracker: Sendable, Hashable {
         public var nextAt: Duration
     }
 
+    /// An entry as reported (status, metrics): relative to the time of the report.
+    public struct Due: Sendable, Hashable {
+        public let attempts: Int
+        public let nextIn: Duration
+
+        public init(attempts: Int, nextIn: Duration) {
+            self.attempts = attempts
+            self.nextIn = nextIn
+        }
+    }
+
     public let backoff: Backoff
     public private(set) var entries: [String: Entry] = [:]
 

@@ -64,7 +64,7 @@ struct ControlLoop: Sendable {
                         }
                     case .alert(let emission): log(emission)
                     case .notice(let notice): log(notice)
-                    case .writeStatus(let plan): await state.writeStatus(plan, logger: logger)
+                    case .writeStatus(let plan, let retries): await state.writeStatus(plan, reRegistering: retries, logger: logger)
                     case .publish(let plan): await hooks.publish(await state.round(plan))
                     case .finished(let summary):
                         logger.debug("pass finished", metadata: ["event": "cycle.\(summary.result.rawValue)"])
@@ -222,10 +222,10 @@ private actor LoopState {
         return report
     }
 
-    func writeStatus(_ plan: Plan, logger: Logger) async {
+    func writeStatus(_ plan: Plan, reRegistering: [String: ReRegisterTracker.Due], logger: Logger) async {
         guard let current else { return }
         do {
-            try await StatusTable(connection: current.ara.connection).replace(with: StatusTable.entries(for: plan, applied: true))
+            try await StatusTable(connection: current.ara.connection).replace(with: StatusTable.entries(for: plan, applied: true, reRegistering: reRegistering))
         } catch {
             if !statusTableMissingLogged {
                 logger.warning("cannot write reconcilerd_status (run `reconcilerd migrate` once)",

@@ -59,7 +59,7 @@ public enum TrunkRows {
 ///   it; the daemon re-sends `PJSIPRegister` instead, on a slow capped backoff
 ///   (`Backoff.reRegister`), and at once after the credentials change in Dograh.
 /// - `max_random_initial_delay` 2 (default 10): a new or changed registration sends its
-///   first REGISTER 1–2 s after the reload instead of 1–10 s (save → Registered is mostly
+///   first REGISTER 0–2 s after the reload instead of 0–10 s (save → Registered is mostly
 ///   this delay). It still spreads an Asterisk restart's REGISTERs over 2 s: for 10,000
 ///   trunks about 5,000 a second, mostly to distinct 3CX hosts.
 public enum RegistrationRetry {

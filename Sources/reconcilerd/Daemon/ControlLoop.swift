@@ -67,7 +67,8 @@ struct ControlLoop: Sendable {
                     case .writeStatus(let plan, let retries): await state.writeStatus(plan, reRegistering: retries, logger: logger)
                     case .publish(let plan): await hooks.publish(await state.round(plan))
                     case .finished(let summary):
-                        logger.debug("pass finished", metadata: ["event": "cycle.\(summary.result.rawValue)"])
+                        logger.debug("pass finished", metadata: ["event": "cycle.\(summary.result.rawValue)",
+                                                               "duration_ms": "\(Self.milliseconds(summary.duration))"])
                         await hooks.passFinished(summary, await state.takeReport())
                     case .dropConnections: await state.drop()
                     case .stop(let how): exit = how
@@ -167,6 +168,10 @@ struct ControlLoop: Sendable {
         case .reRegistering(let ids):
             logger.notice("re-registering trunks Asterisk gave up on", metadata: ["event": "registration.retry", "endpoints": "\(ids.joined(separator: ","))"])
         }
+    }
+
+    static func milliseconds(_ duration: Duration) -> String {
+        String(format: "%.1f", Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15)
     }
 
     static func metadata(_ event: String, _ fields: [(String, String)]) -> Logger.Metadata {

@@ -25,6 +25,7 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .customLong("ari-endpoint-match"), help: settingHelp(.ariEndpointMatch)) var ariEndpointMatch: String?
     @Option(name: .customLong("max-hold"), help: settingHelp(.maxHold)) var maxHold: String?
     @Option(name: .customLong("registration-grace"), help: settingHelp(.registrationGrace)) var registrationGrace: String?
+    @Option(name: .customLong("reregister-after"), help: settingHelp(.reRegisterAfter)) var reRegisterAfter: String?
     @Option(name: .customLong("db-timeout"), help: settingHelp(.dbTimeout)) var dbTimeout: String?
     @Option(name: .customLong("ari-app"), help: settingHelp(.ariApp)) var ariApp: String?
     @Option(name: .customLong("asterisk-timeout"), help: settingHelp(.asteriskTimeout)) var asteriskTimeout: String?
@@ -43,7 +44,7 @@ struct CommonOptions: ParsableArguments {
             (.ariURL, ariURL), (.ariUsername, ariUsername), (.ariPassword, ariPassword),
             (.amiHost, amiHost), (.amiPort, amiPort), (.amiUsername, amiUsername), (.amiSecret, amiSecret),
             (.interval, interval), (.resync, resync), (.realert, realert), (.mode, mode), (.listen, listen),
-            (.ariEndpointMatch, ariEndpointMatch), (.maxHold, maxHold), (.registrationGrace, registrationGrace),
+            (.ariEndpointMatch, ariEndpointMatch), (.maxHold, maxHold), (.registrationGrace, registrationGrace), (.reRegisterAfter, reRegisterAfter),
             (.dbTimeout, dbTimeout), (.ariApp, ariApp), (.asteriskTimeout, asteriskTimeout), (.unregisterTimeout, unregisterTimeout), (.lockWait, lockWait), (.maxDeletes, maxDeletes),
             (.allowMassDelete, allowMassDelete ? "true" : nil),
             (.output, output), (.logFormat, logFormat), (.logLevel, logLevel),

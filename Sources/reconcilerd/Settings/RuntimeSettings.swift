@@ -22,6 +22,7 @@ struct RuntimeSettings: Sendable, CustomStringConvertible {
     let realert: Duration
     let maxHold: Duration
     let registrationGrace: Duration
+    let reRegisterAfter: Duration
     let mode: Mode
     /// nil: no HTTP endpoint.
     let listen: (host: String, port: Int)?
@@ -51,6 +52,7 @@ struct RuntimeSettings: Sendable, CustomStringConvertible {
         realert = try Self.duration(.realert, resolver)
         maxHold = try Self.duration(.maxHold, resolver)
         registrationGrace = try Self.duration(.registrationGrace, resolver)
+        reRegisterAfter = try Self.duration(.reRegisterAfter, resolver)
         mode = try Self.choice(.mode, resolver)
         guard interval > .zero else { throw UsageError("RECONCILERD_INTERVAL / --interval must be more than 0") }
         listen = try Self.address(resolver.value(.listen) ?? "")

@@ -6,7 +6,7 @@ enum Setting: String, CaseIterable, Sendable {
     case ariURL, ariUsername, ariPassword
     case amiHost, amiPort, amiUsername, amiSecret
     case dbTimeout, ariApp, asteriskTimeout, unregisterTimeout, lockWait, maxDeletes, allowMassDelete
-    case interval, resync, realert, mode, listen, ariEndpointMatch, maxHold, registrationGrace
+    case interval, resync, realert, mode, listen, ariEndpointMatch, maxHold, registrationGrace, reRegisterAfter
     case output, logFormat, logLevel
 
     var flag: String {
@@ -30,6 +30,7 @@ enum Setting: String, CaseIterable, Sendable {
         case .ariEndpointMatch: "ari-endpoint-match"
         case .maxHold: "max-hold"
         case .registrationGrace: "registration-grace"
+        case .reRegisterAfter: "reregister-after"
         case .dbTimeout: "db-timeout"
         case .ariApp: "ari-app"
         case .asteriskTimeout: "asterisk-timeout"
@@ -65,6 +66,7 @@ enum Setting: String, CaseIterable, Sendable {
         case .ariEndpointMatch: "RECONCILERD_ARI_ENDPOINT_MATCH"
         case .maxHold: "RECONCILERD_MAX_HOLD"
         case .registrationGrace: "RECONCILERD_REGISTRATION_GRACE"
+        case .reRegisterAfter: "RECONCILERD_REREGISTER_AFTER"
         case .dbTimeout: "RECONCILERD_DB_TIMEOUT"
         case .ariApp: "RECONCILERD_ARI_APP"
         case .asteriskTimeout: "RECONCILERD_ASTERISK_TIMEOUT"
@@ -90,6 +92,7 @@ enum Setting: String, CaseIterable, Sendable {
         case .listen: "127.0.0.1:9469"
         case .maxHold: "10m"
         case .registrationGrace: "2m"
+        case .reRegisterAfter: "30s"
         case .ariEndpointMatch: nil
         case .dbTimeout: "30s"
         case .ariApp: "reconcilerd"
@@ -132,6 +135,7 @@ enum Setting: String, CaseIterable, Sendable {
         case .listen: "Daemon: address of /metrics, /healthz and /readyz (host:port; empty disables)."
         case .ariEndpointMatch: "Only configurations whose ari_endpoint has this host (or host:port); others are 'not for this bridge'. Default: all."
         case .maxHold: "Longest a change is held back while its trunk has calls up."
+        case .reRegisterAfter: "Daemon: first PJSIPRegister for a trunk that stays Rejected or Unregistered; the wait doubles per attempt up to 30m (±20 %)."
         case .registrationGrace: "How long a trunk may stay Rejected or Unregistered before registration.failed is logged."
         case .dbTimeout: "Bounds every database connect and statement; a stalled network fails the cycle instead of hanging it."
         case .ariApp: "ARI application name for the events WebSocket."

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Save -> committed latency of the daemon, and the cost of its cheap Dograh check.
+# Save -> committed latency of the daemon, the cost of its cheap Dograh check and its idle CPU.
 #
 #   scripts/bench/latency.sh [--bin PATH] [--runs R] [--interval D] [--quiet-n N] [--check-n N]
 #   (defaults: debug build, 11 saves, the default --interval, 10 quiet configurations,
@@ -52,7 +52,11 @@ stop_daemon() { kill "$daemon"; wait "$daemon" 2>/dev/null || true; daemon=""; }
 pg_create_databases dograh_check ara_check >/dev/null
 pg_psql dograh_check -v n="$check" -f scripts/bench/generate_dograh.sql >/dev/null
 run_daemon dograh_check ara_check "$work/check.log"
-sleep 25
+# Idle CPU: once the converge is done, the daemon's CPU time over 20 s of quiet polling.
+for _ in $(seq 1 1200); do grep -q 'event=cycle.skipped' "$work/check.log" && break; sleep 0.1; done
+cpu() { awk '{print $14 + $15}' "/proc/$daemon/stat"; }
+ticks0=$(cpu); sleep 20; ticks1=$(cpu)
+echo "$(( ticks1 - ticks0 )) $(getconf CLK_TCK)" >"$work/idle"
 stop_daemon
 
 # Save -> committed on a quiet system.
@@ -85,6 +89,7 @@ def durations(result):
     return [float(re.search(r'duration_ms=([\d.]+)', l).group(1)) for l in open(f"{work}/check.log")
             if f'event=cycle.{result}' in l and 'duration_ms=' in l]
 check, full = durations('skipped'), durations('success')
+idle_ticks, hz = map(int, open(f"{work}/idle").read().split())
 saves = [float(x) for x in open(f"{work}/saves").read().split()]
 commits = [ts(l) for l in open(f"{work}/quiet.log") if 'event=apply.committed' in l]
 commits = [c for c in commits if c >= saves[0]]
@@ -97,6 +102,7 @@ max_delay = 2  # RegistrationRetry: max_random_initial_delay
 print(json.dumps({
     "check_n": check_n, "cheap_check_ms_median": statistics.median(check) if check else None, "cheap_checks": len(check),
     "full_pass_ms_median_at_check_n": statistics.median(full) if full else None,
+    "idle_cpu_percent_at_check_n": round(100.0 * idle_ticks / hz / 20, 2),
     "quiet_n": quiet_n, "saves": len(saves), "committed": len(latencies),
     "save_to_commit_s": {"median": median, "p90": sorted(latencies)[int(0.9 * (len(latencies) - 1))] if latencies else None,
                          "max": max(latencies) if latencies else None},

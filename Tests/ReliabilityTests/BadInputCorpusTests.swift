@@ -99,6 +99,10 @@ enum Corpus {
         add("credentials is a string", invalid("credentials", "must be a JSON object, got a string"), credentials: { _ in #""sip_domain=x.test""# })
         add("credentials is null", invalid("credentials", "must be a JSON object, got null"), credentials: { _ in "null" })
         add("credentials is a number", invalid("credentials", "must be a JSON object, got a number"), credentials: { _ in "7" })
+        // Stored by the json type unchecked, refused by Postgres's ->> (which would fail the whole read).
+        add("a lone surrogate in sip_domain", invalid("credentials", "is not valid JSON"), ["sip_domain": .raw(#""c.bad\ud800.test""#)])
+        add("a NUL in a key nobody reads", .stored(id: id(cases.count + 1), literal: [("ps_aors", "contact", "sip:\(domain(cases.count + 1))")]),
+            ["x\u{0}y": .s("ignored")])
         // Huge strings.
         add("huge sip_password (100 kB)", invalid("sip_password", "ps_auths.password holds at most 80"),
             ["sip_password": .s(pw("sip-rel-huge-" + String(repeating: "Qx7", count: 33_000)))])

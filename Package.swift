@@ -26,7 +26,6 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
-        .systemLibrary(name: "CMalloc"),
         .target(name: "PGClient", dependencies: ["CLibPQ"]),
         .target(name: "Reconciler"),
         .target(name: "DesiredState", dependencies: ["Reconciler", "PGClient"]),
@@ -46,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "reconcilerd",
             dependencies: [
-                "Reconciler", "DesiredState", "ARAAdapter", "ARIWatcher", "PGClient", "CMalloc",
+                "Reconciler", "DesiredState", "ARAAdapter", "ARIWatcher", "PGClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

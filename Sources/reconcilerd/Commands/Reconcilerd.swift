@@ -43,7 +43,6 @@ struct Reconcilerd: AsyncParsableCommand {
     }
 
     func run() async throws {
-        MemoryTuning.apply()
         let settings: RuntimeSettings
         do {
             settings = try RuntimeSettings(options: options)

@@ -140,8 +140,8 @@ for n in "${sizes[@]}"; do
     # Warm-up converge. Then the six SELECTs reconcilerd reads owned rows with are captured
     # verbatim for the baselines (log_statement = all on the ARA database) from a cycle that
     # has to read them: one registration's `line` spelled `true` instead of `yes` makes the
-    # digests differ without making a change (the diff counts the spellings equal). It is
-    # put back afterwards, so that the no-op cycles below match digests again.
+    # digests differ (that cycle rewrites it: canonical spelling). It is put back afterwards
+    # in any case, so that the no-op cycles below match digests again.
     run_timed "$work/rss" /dev/null "$work/err" "$bin" --once --apply --stats
     rc_ok "warm-up converge" 0
     respelled="UPDATE ps_registrations SET line = '%s' WHERE id = (SELECT min(id) FROM ps_registrations WHERE starts_with(id, 'dograh_'))"

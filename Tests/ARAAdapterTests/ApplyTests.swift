@@ -106,8 +106,10 @@ struct ApplyTests {
                 UPDATE ps_registrations SET line = 'true' WHERE id = 'dograh_1156_3cx_cloud_12611';
                 """)
             let (plan, _) = try await harness.cycle()
-            #expect(plan.steps.count == 1)
-            #expect(plan.steps.first?.changes.map(\.column) == ["from_user"])
+            // The boolean spelled `true` means `yes`: rewritten, marked as a canonical spelling.
+            #expect(plan.steps.flatMap(\.changes).map { "\($0.column) \($0.canonicalSpelling)" } == ["from_user false", "line true"])
+            let line = try await harness.araAdmin.query("SELECT line FROM ps_registrations WHERE id = 'dograh_1156_3cx_cloud_12611'")
+            #expect(line.rows == [["yes"]])
             let row = try await harness.araAdmin.query("SELECT from_user, language FROM ps_endpoints WHERE id = 'dograh_1156_3cx_cloud_12611'")
             #expect(row.rows == [["12611", "it"]])
         }

@@ -38,13 +38,25 @@ struct PlannerTests {
         #expect(plan.steps.first?.changes.map(\.column) == ["auth"])
     }
 
-    @Test("NULL and '' are the same to Asterisk; yes/true/1 are the same boolean")
-    func normalisation() {
+    @Test("NULL for '' and true for yes mean the same to Asterisk: rewritten once to the canonical spelling, marked as such")
+    func canonicalSpelling() {
         var actual = Fixtures.rows(milan).replacing(.psEndpoints, id: milanID, column: "auth", with: "")
         actual = actual.replacing(.psRegistrations, id: milanID, column: "line", with: "true")
-        #expect(Planner.plan(desired: Fixtures.snapshot(milan), actual: actual).isEmpty)
+        let plan = Planner.plan(desired: Fixtures.snapshot(milan), actual: actual)
+        #expect(plan.steps.map(\.verb) == [.update, .update])
+        #expect(plan.steps.flatMap(\.changes) == [
+            ColumnChange(column: "auth", old: "", new: nil, isSensitive: false, canonicalSpelling: true),
+            ColumnChange(column: "line", old: "true", new: "yes", isSensitive: false, canonicalSpelling: true),
+        ])
+        let text = PlanText.render(plan)
+        #expect(text.contains(#"line: "true" → "yes" (canonical spelling)"#), "\(text)")
+        #expect(PlanJSON.document(plan).serialized().contains(#""canonical_spelling":true"#))
+        // Once rewritten, the rows are exactly the desired ones.
+        #expect(Planner.plan(desired: Fixtures.snapshot(milan), actual: Fixtures.rows(milan)).isEmpty)
+        // A real change of meaning is not a spelling.
         let flipped = Fixtures.rows(milan).replacing(.psRegistrations, id: milanID, column: "line", with: "no")
-        #expect(Planner.plan(desired: Fixtures.snapshot(milan), actual: flipped).steps.first?.changes.map(\.column) == ["line"])
+        #expect(Planner.plan(desired: Fixtures.snapshot(milan), actual: flipped).steps.first?.changes
+            == [ColumnChange(column: "line", old: "no", new: "yes", isSensitive: false)])
     }
 
     @Test("a configuration removed from Dograh: registration first, the other rows once it is gone, children first")

@@ -39,4 +39,14 @@ public struct ColumnChange: Hashable, Sendable {
     public let old: String?
     public let new: String?
     public let isSensitive: Bool
+    /// `old` means what `new` means (`true` for `yes`, `''` for NULL): only the spelling changes.
+    public let canonicalSpelling: Bool
+
+    public init(column: String, old: String?, new: String?, isSensitive: Bool, canonicalSpelling: Bool = false) {
+        self.column = column
+        self.old = old
+        self.new = new
+        self.isSensitive = isSensitive
+        self.canonicalSpelling = canonicalSpelling
+    }
 }

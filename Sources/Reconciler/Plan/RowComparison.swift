@@ -1,6 +1,7 @@
 /// How two values of a managed column are compared. Asterisk treats NULL and `''` alike,
-/// and boolean enums accept several spellings of the same value; treating those as drift
-/// would rewrite rows forever.
+/// and boolean enums accept several spellings of the same value. Such a row is rewritten
+/// once to reconcilerd's spelling ("canonical spelling" in the plan), so that a converged
+/// database digests equal and the next pass is cheap; it is not drift of meaning.
 enum RowComparison {
     static func changedColumns(_ actual: Row, _ desired: Row) -> [ColumnChange] {
         var changes: [ColumnChange] = []
@@ -8,24 +9,17 @@ enum RowComparison {
         for (index, column) in table.managedColumns.enumerated() {
             let old = actual.values[index]
             let new = desired.values[index]
-            if !equivalent(old, new, boolean: table.isBoolean(column)) {
-                changes.append(ColumnChange(column: column, old: old, new: new, isSensitive: table.isSensitive(column)))
+            if old != new {
+                changes.append(ColumnChange(column: column, old: old, new: new, isSensitive: table.isSensitive(column),
+                                            canonicalSpelling: equivalent(old, new, boolean: table.isBoolean(column))))
             }
         }
         return changes
     }
 
+    /// Whether the stored row is not exactly the desired one (NULL and `''` told apart).
     static func differ(_ actual: Row, _ desired: Row) -> Bool {
-        // Equal packed text is equal values, NULL counting as '' (the common case: one
-        // comparison of two strings). Only rows that differ as text are compared by meaning.
-        if actual.packed == desired.packed { return false }
-        let table = desired.table
-        let old = actual.values, new = desired.values
-        let columns = table.managedColumns
-        for index in new.indices where !equivalent(old[index], new[index], boolean: table.isBoolean(columns[index])) {
-            return true
-        }
-        return false
+        actual.packed != desired.packed || actual.nulls != desired.nulls
     }
 
     static func equivalent(_ a: String?, _ b: String?, boolean: Bool) -> Bool {

@@ -88,7 +88,8 @@ public enum PlanJSON {
             members.append(("changes", .object(step.changes.map { change in
                 (change.column, change.isSensitive
                     ? sensitive(changed: true)
-                    : .object([("old", .optional(change.old)), ("new", .optional(change.new))]))
+                    : .object([("old", .optional(change.old)), ("new", .optional(change.new))]
+                        + (change.canonicalSpelling ? [("canonical_spelling", .bool(true))] : [])))
             })))
         }
         return .object(members)

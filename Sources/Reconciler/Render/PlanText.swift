@@ -176,6 +176,7 @@ public enum PlanText {
                     appendQuoted(change.old, to: &out)
                     out.add(" → ")
                     appendQuoted(change.new, to: &out)
+                    if change.canonicalSpelling { out.add(" (canonical spelling)") }
                     out.newline()
                 }
             }

@@ -19,6 +19,17 @@ public enum ConfigurationValidator {
         return records.sorted(by: { $0.id < $1.id }).map { validated($0, bridge: bridge, memo: &memo) }
     }
 
+    /// The same, in two halves at once: at 10,000 configurations validation is most of
+    /// reading Dograh.
+    public static func validatedConcurrently(_ records: [ConfigurationRecord], bridge: BridgeSelector? = nil) async -> [ValidatedConfiguration] {
+        let sorted = records.sorted(by: { $0.id < $1.id })
+        guard sorted.count >= 1_000 else { return validated(sorted, bridge: bridge) }
+        let middle = sorted.count / 2
+        async let firstHalf = validated(Array(sorted[..<middle]), bridge: bridge)
+        let secondHalf = validated(Array(sorted[middle...]), bridge: bridge)
+        return await firstHalf + secondHalf
+    }
+
     private static func validated(_ record: ConfigurationRecord, bridge: BridgeSelector?, memo: inout DialRouteMemo) -> ValidatedConfiguration {
         let result = validate(record, memo: &memo)
         let forThisBridge: Bool = switch result {

@@ -30,7 +30,7 @@ public struct DograhReader: Sendable {
 
     /// Every configuration, validated on its own.
     public func configurations() async throws(PGError) -> [ValidatedConfiguration] {
-        ConfigurationValidator.validated(try await records(), bridge: bridge)
+        await ConfigurationValidator.validatedConcurrently(try await records(), bridge: bridge)
     }
 
     /// The desired state, given what reconcilerd last applied.

@@ -100,7 +100,7 @@ enum Corpus {
         add("credentials is null", invalid("credentials", "must be a JSON object, got null"), credentials: { _ in "null" })
         add("credentials is a number", invalid("credentials", "must be a JSON object, got a number"), credentials: { _ in "7" })
         // Stored by the json type unchecked, refused by Postgres's ->> (which would fail the whole read).
-        add("a lone surrogate in sip_domain", invalid("credentials", "is not valid JSON"), ["sip_domain": .raw(#""c.bad\ud800.test""#)])
+        add("a lone surrogate in sip_domain (read as U+FFFD)", invalid("sip_domain", "contains U+FFFD"), ["sip_domain": .raw(#""c.bad\ud800.test""#)])
         add("a NUL in a key nobody reads", .stored(id: id(cases.count + 1), literal: [("ps_aors", "contact", "sip:\(domain(cases.count + 1))")]),
             ["x\u{0}y": .s("ignored")])
         // Huge strings.

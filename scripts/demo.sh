@@ -3,6 +3,8 @@
 # then `reconcilerd --once` (plan), `--once --apply`, and `--once` again (in sync).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/deps.sh
+deps_require demo
 source scripts/lib/pg.sh
 
 echo "==> building reconcilerd"

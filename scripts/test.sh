@@ -3,6 +3,8 @@
 # runs `swift test` against it, and stops it again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/deps.sh
+deps_require test
 source scripts/lib/pg.sh
 
 export RECONCILERD_ROLE_PASSWORD="role-$(od -An -N6 -tx8 /dev/urandom | tr -d ' ')"

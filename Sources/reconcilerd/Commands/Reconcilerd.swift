@@ -21,6 +21,7 @@ struct Reconcilerd: AsyncParsableCommand {
 
             Exit codes with --once: 0 in sync (or applied), 2 changes pending (dry run), 1 error; 64 usage error.
             """,
+        // The Debian package's version too: scripts/package-deb.sh reads it back from --version.
         version: "0.1.0",
         subcommands: [MigrateCommand.self, StatusCommand.self, DoctorCommand.self]
     )

@@ -5,6 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/pg.sh
 
+# The alert rules' unit tests (promtool, from Debian's prometheus package); quick, so first.
+if ! command -v promtool >/dev/null; then
+    echo "scripts/test.sh: promtool not found; it tests config/prometheus/reconcilerd-alerts.yml (apt-get install prometheus)" >&2
+    exit 1
+fi
+promtool check rules config/prometheus/reconcilerd-alerts.yml
+promtool test rules config/prometheus/reconcilerd-alerts.test.yml
+
 export RECONCILERD_ROLE_PASSWORD="role-$(od -An -N6 -tx8 /dev/urandom | tr -d ' ')"
 pg_start
 trap pg_stop EXIT

@@ -51,6 +51,14 @@ struct Reconcilerd: AsyncParsableCommand {
             Self.fail(error)
         }
         let logger = LoggingBootstrap.make(settings)
+        do {
+            // Settings a run cannot do without are usage errors (64) before anything starts.
+            _ = try settings.connectionString(.dograhDSN)
+            _ = try settings.connectionString(.araDSN)
+            _ = try AsteriskSide.checkSettings(settings)
+        } catch {
+            Self.fail(error)
+        }
         guard once else {
             do {
                 try await Daemon(settings: settings, logger: logger).run()
@@ -63,8 +71,15 @@ struct Reconcilerd: AsyncParsableCommand {
         throw ExitCode(code)
     }
 
+    /// Exit 64 for a usage error (a bad or missing setting, an unreadable config file), else 1.
     static func fail(_ error: any Error) -> Never {
         FileHandle.standardError.write(Data("reconcilerd: error: \(error)\n".utf8))
-        Foundation.exit(1)
+        Foundation.exit(error is UsageError || error is ConfigFile.Error ? ExitCode.validationFailure.rawValue : 1)
     }
+}
+
+/// A command that could not do its work for a reason other than its settings (exit 1).
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Reconciler
 
 @main
 struct Reconcilerd: AsyncParsableCommand {
@@ -33,12 +34,22 @@ struct Reconcilerd: AsyncParsableCommand {
     @Flag(help: "With --once: apply the plan in one transaction and print what was done.")
     var apply = false
 
+    @Option(name: .customLong("plan-detail-limit"),
+            help: ArgumentHelp("With --once: a text plan of more configurations shows the row changes per table and only the first this many in full.", valueName: "count"))
+    var planDetailLimit = PlanTextLayout.defaultLimit
+
+    @Flag(help: "With --once: the whole text plan, however large (--output json is always complete).")
+    var detail = false
+
     @Flag(help: .hidden)
     var stats = false
 
     func validate() throws {
         if apply && !once {
             throw ValidationError("--apply only goes with --once (the daemon always applies)")
+        }
+        if planDetailLimit < 0 {
+            throw ValidationError("--plan-detail-limit must be 0 or more")
         }
     }
 
@@ -67,7 +78,7 @@ struct Reconcilerd: AsyncParsableCommand {
                 Self.fail(error)
             }
         }
-        let code = await OnceRun(settings: settings, apply: apply, printStats: stats, logger: logger).run()
+        let code = await OnceRun(settings: settings, apply: apply, printStats: stats, detailLimit: planDetailLimit, detail: detail, logger: logger).run()
         throw ExitCode(code)
     }
 

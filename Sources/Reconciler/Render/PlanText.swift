@@ -83,11 +83,17 @@ public enum PlanText {
     }
 
     static func registrationLine(_ outcome: ConfigurationOutcome, asterisk: Plan.AsteriskMonitoring) -> String? {
+        registrationStatus(outcome, asterisk: asterisk).map { "registration: " + $0 }
+    }
+
+    /// The trunk's registration as the plan and the status page show it; nil when there is
+    /// none to show (Asterisk not configured, or nothing provisioned).
+    public static func registrationStatus(_ outcome: ConfigurationOutcome, asterisk: Plan.AsteriskMonitoring) -> String? {
         guard outcome.state == .desired || outcome.registration != nil else { return nil }
         switch asterisk {
         case .notConfigured: return nil
-        case .unreachable: return "registration: unknown (Asterisk not reachable)"
-        case .observed: return "registration: " + (outcome.registration?.rawValue ?? "not loaded")
+        case .unreachable: return "unknown (Asterisk not reachable)"
+        case .observed: return outcome.registration?.rawValue ?? "not loaded"
         }
     }
 

@@ -19,12 +19,17 @@ struct Daemon {
         let reporter = MetricsReporter(metrics: metrics)
         var loop = ControlLoop(options: settings.controllerOptions(once: false, writes: settings.mode == .heal), leader: leader,
                                logger: logger, connect: { try await Wiring.cycle(settings, logger: logger) })
-        loop.hooks.passFinished = { reporter.record($0, applied: $1) }
+        let board = StatusBoardKeeper(mode: settings.mode.rawValue)
+        loop.hooks.passFinished = { summary, applied in
+            reporter.record(summary, applied: applied, board: board.record(summary))
+        }
+        loop.hooks.scheduled = { board.scheduled(in: $0) }
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let listen = settings.listen {
             let server = StatusHTTPServer(host: listen.host, port: listen.port,
-                                          routes: HealthRoutes.routes(metrics: metrics, interval: settings.interval), logger: logger)
+                                          routes: HealthRoutes.routes(metrics: metrics, interval: settings.interval, board: board),
+                                          logger: logger)
             services.append(.init(service: server))
         }
         if let asterisk {

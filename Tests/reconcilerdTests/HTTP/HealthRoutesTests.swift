@@ -9,7 +9,7 @@ struct HealthRoutesTests {
     let interval = Duration.seconds(30)
 
     private func route(_ path: String, lastSuccess: Date? = nil) -> StatusHTTPServer.Response {
-        HealthRoutes.response(path: path, metrics: { "reconcilerd_leader 1.0\n" }, lastSuccess: lastSuccess, interval: interval, now: now)
+        HealthRoutes.response(path: path, metrics: { _ in "reconcilerd_leader 1.0\n" }, lastSuccess: lastSuccess, interval: interval, now: now)
     }
 
     @Test func readyWhileLastSuccessIsWithinThreeIntervals() {

@@ -43,8 +43,9 @@ public enum StatusHTML {
         items.append(("mode", "Mode", escape(board.mode)))
         items.append(("asterisk", "Asterisk", escape(board.asterisk?.rawValue ?? "-")))
         if let pass = board.lastPass {
-            let result = pass.result.rawValue
-            items.append(("last-pass", "Last pass", "\(time(pass.at, now: now)) · <span class=\"\(result)\">\(result)</span> in \(milliseconds(pass.durationSeconds)) ms"))
+            // A skipped pass is the cheap check finding Dograh unchanged: normal, not a warning.
+            let result = pass.result == .skipped ? "unchanged" : pass.result.rawValue
+            items.append(("last-pass", "Last pass", "\(time(pass.at, now: now)) · <span class=\"pass-\(pass.result.rawValue)\">\(result)</span> in \(milliseconds(pass.durationSeconds)) ms"))
         } else {
             items.append(("last-pass", "Last pass", "none yet"))
         }
@@ -65,7 +66,7 @@ public enum StatusHTML {
         let alerts = row.alerts.isEmpty ? "-" : row.alerts.map(alertText).joined(separator: "<br>")
         let cells = [row.configurationID.map(String.init) ?? "-", row.organizationID.map(String.init) ?? "-"].map(escape)
             + [escape(row.name ?? "(no configuration)"), escape(row.endpointID ?? "-"), state, registration, reRegister, alerts]
-        return "<tr class=\"\(row.state.rawValue)\">" + cells.map { "<td>\($0)</td>" }.joined() + "</tr>\n"
+        return "<tr class=\"row-\(row.state.rawValue)\">" + cells.map { "<td>\($0)</td>" }.joined() + "</tr>\n"
     }
 
     static func alertText(_ alert: StatusBoard.Alert) -> String {
@@ -110,8 +111,8 @@ public enum StatusHTML {
         dt{font-size:.8em;color:#666;text-transform:uppercase}dd{margin:0}\
         table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:.35em .5em;text-align:left;vertical-align:top}\
         th{background:#f4f4f4;font-weight:600}.muted,.reason{color:#666;font-size:.9em}code{font-size:.9em}\
-        .state{font-weight:600}.provisioned,.registered,.success,.leader{color:#17702a}\
+        .state{font-weight:600}.provisioned,.registered,.pass-success,.leader{color:#17702a}\
         .held,.deprovisioning,.standby,.skipped,.unregistered,.not-loaded{color:#8a5a00}\
-        .rejected,.error,.orphaned{color:#b00020}tr.skipped td,tr.inactive td{background:#fafafa}
+        .rejected,.pass-error,.orphaned{color:#b00020}tr.row-skipped td,tr.row-inactive td{background:#fafafa}
         """
 }

@@ -18,7 +18,7 @@ struct Reconcilerd: AsyncParsableCommand {
 
             Without --once, reconcilerd runs as a daemon: it polls Dograh every --interval, runs a full \
             diff at least every --resync and on Asterisk events, applies (or only reports, --mode observe), \
-            logs drift alerts and serves /metrics, /healthz and /readyz on --listen.
+            logs drift alerts and serves /status, /status.json, /metrics, /healthz and /readyz on --listen.
 
             Exit codes with --once: 0 in sync (or applied), 2 changes pending (dry run), 1 error; 64 usage error.
             """,

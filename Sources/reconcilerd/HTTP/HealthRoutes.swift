@@ -10,7 +10,7 @@ import Reconciler
 /// - `/status`: the status page (HTML), `/status.json` the same as JSON (docs/STATUS-SCHEMA.md);
 /// - anything else: 404.
 enum HealthRoutes {
-    typealias Response = StatusHTTPServer.Response
+    typealias Response = StatusHTTP.Response
 
     static let metricsContentType = "text/plain; version=0.0.4; charset=utf-8"
     /// `/readyz` fails once the last success is older than this many intervals.
@@ -71,7 +71,7 @@ enum HealthRoutes {
         interval: Duration,
         board: StatusBoardKeeper? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
-    ) -> StatusHTTPServer.Routes {
+    ) -> StatusHTTP.Routes {
         { path in
             response(
                 path: path,

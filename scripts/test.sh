@@ -7,6 +7,14 @@ source scripts/lib/deps.sh
 deps_require test
 source scripts/lib/pg.sh
 
+# The alert rules' unit tests (promtool, from Debian's prometheus package); quick, so first.
+if ! command -v promtool >/dev/null; then
+    echo "scripts/test.sh: promtool not found; it tests config/prometheus/reconcilerd-alerts.yml (apt-get install prometheus)" >&2
+    exit 1
+fi
+promtool check rules config/prometheus/reconcilerd-alerts.yml
+promtool test rules config/prometheus/reconcilerd-alerts.test.yml
+
 export RECONCILERD_ROLE_PASSWORD="role-$(od -An -N6 -tx8 /dev/urandom | tr -d ' ')"
 pg_start
 trap pg_stop EXIT

@@ -62,6 +62,8 @@ struct PlanRenderingTests {
     func escaping() {
         #expect(JSONValue.string("a\"b\\c\n\u{01}").serialized() == "\"a\\\"b\\\\c\\n\\u0001\"")
         #expect(JSONValue.object([("k", .array([.null, .bool(true), .int(3)]))]).serialized() == "{\"k\":[null,true,3]}")
+        // DEL and C1 controls are escaped (log lines share this writer); other non-ASCII is kept.
+        #expect(JSONValue.string("a\u{7F}b\u{9B}c é\u{A0}").serialized() == "\"a\\u007fb\\u009bc é\u{A0}\"")
     }
 
     @Test("an invalid configuration is shown with its field and reason")

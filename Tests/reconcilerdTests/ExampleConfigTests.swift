@@ -164,7 +164,8 @@ struct ExampleConfigTests {
     @Test("each setting's --flag is an option that sets exactly that setting")
     func flagsMapToSettings() {
         for setting in Setting.allCases {
-            let value = "value-of-\(setting.rawValue)"
+            // Typed options (durations, fixed choices) accept only their own values: their default is one.
+            let value = setting.defaultValue ?? "value-of-\(setting.rawValue)"
             let withValue = Result { try CommonOptions.parse(["--\(setting.flag)", value]) }
             if case .success(let options) = withValue {
                 #expect(options.flagValues == [setting: value],

@@ -69,10 +69,10 @@ struct OnceCommandTests {
         }
     }
 
-    @Test("a missing database setting is a one-line error and exit 1")
+    @Test("a missing database setting is a one-line usage error, exit 64")
     func missingDatabase() async throws {
         let result = try await ReconcilerdProcess.run(["--once"], environment: ["ASTERISK_ARA_DSN": "host=127.0.0.1"])
-        #expect(result.status == 1)
+        #expect(result.status == 64)
         #expect(result.stderr == "reconcilerd: error: no Dograh database configured: set DATABASE_URL (environment or config file) or --dograh-dsn\n")
     }
 
@@ -111,8 +111,38 @@ struct OnceCommandTests {
             #expect(flagWins.stdout.hasPrefix("{"))
 
             let broken = try await ReconcilerdProcess.run(["--once", "--config", file.path], environment: ["RECONCILERD_OUTPUT": "yaml"])
-            #expect(broken.status == 1)
-            #expect(broken.stderr.contains("RECONCILERD_OUTPUT / --output: 'yaml' is not one of the accepted values"))
+            #expect(broken.status == 64)
+            #expect(broken.stderr.contains("RECONCILERD_OUTPUT (environment): 'yaml' is not one of the accepted values (text, json)"))
+        }
+    }
+
+    @Test("--plan-detail-limit abridges a big text plan; --detail and the JSON plan stay complete")
+    func bigPlan() async throws {
+        try await TestDatabases.with { databases in
+            let admin = try await databases.adminDograh()
+            for ext in ["12611", "12612", "12613"] {
+                try await DograhFixtures.insert(admin, name: "Trunk \(ext)", credentials: DograhFixtures.credentials(extension: ext))
+            }
+            let env = environment(databases)
+            let abridged = try await ReconcilerdProcess.run(["--once", "--plan-detail-limit", "1"], environment: env)
+            #expect(abridged.status == 2, "\(abridged.all)")
+            #expect(abridged.stdout.hasPrefix("Large plan: 3 configurations, over --plan-detail-limit 1;"), "\(abridged.stdout)")
+            #expect(abridged.stdout.contains("  ps_endpoints: 3 to create, 0 to update, 0 to delete"))
+            #expect(abridged.stdout.contains("+ create ps_registrations dograh_1156_3cx_cloud_12611"))
+            #expect(!abridged.stdout.contains("dograh_1156_3cx_cloud_12613"))
+            #expect(abridged.stdout.contains("… 2 more configurations not shown: --detail"))
+            #expect(abridged.stdout.contains("Plan: 27 to create, 0 to update, 0 to delete."))
+
+            let detail = try await ReconcilerdProcess.run(["--once", "--plan-detail-limit", "1", "--detail"], environment: env)
+            #expect(detail.stdout.contains("+ create ps_registrations dograh_1156_3cx_cloud_12613"))
+            #expect(!detail.stdout.contains("Large plan"))
+
+            let json = try await ReconcilerdProcess.run(["--once", "--plan-detail-limit", "1", "--output", "json"], environment: env)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            #expect((object["steps"] as? [Any])?.count == 27)
+
+            let negative = try await ReconcilerdProcess.run(["--once", "--plan-detail-limit", "many"], environment: env)
+            #expect(negative.status == 64)
         }
     }
 

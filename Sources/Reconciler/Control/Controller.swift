@@ -137,6 +137,11 @@ public struct Controller: Sendable {
         public var pendingActuations: Int
         public var isLeader: Bool
         public var reRegistering: [String: ReRegisterTracker.Entry]
+        /// Controller time at which the pass ended (what `reRegistering`'s times are relative to).
+        public var endedAt: Duration
+
+        /// The re-register backoff as of the end of the pass.
+        public var reRegisterDue: [String: ReRegisterTracker.Due] { ReRegisterTracker.due(reRegistering, at: endedAt) }
     }
 
     private enum Phase: Sendable {
@@ -351,9 +356,7 @@ public struct Controller: Sendable {
         failures = 0
         lastCause = nil
         if options.writes && observation.isLeader {
-            actions.append(.writeStatus(observation.plan, reRegistering: reRegister.entries.mapValues {
-                ReRegisterTracker.Due(attempts: $0.attempts, nextIn: max($0.nextAt - now, .zero))
-            }))
+            actions.append(.writeStatus(observation.plan, reRegistering: ReRegisterTracker.due(reRegister.entries, at: now)))
         }
         return actions + finish(.success, plan: observation.plan, now: now)
     }
@@ -361,7 +364,7 @@ public struct Controller: Sendable {
     private mutating func finish(_ result: PassResult, plan: Plan?, now: Duration) -> [Action] {
         let summary = PassSummary(result: result, duration: now - passStart, plan: plan,
                                   findings: result == .success ? findings : [], pendingActuations: pending.count,
-                                  isLeader: isLeader, reRegistering: reRegister.entries)
+                                  isLeader: isLeader, reRegistering: reRegister.entries, endedAt: now)
         phase = .idle
         if stopping {
             phase = .stopped

@@ -52,6 +52,11 @@ public struct ReRegisterTracker: Sendable, Hashable {
         return due.sorted()
     }
 
+    /// `entries` as reported at `now`: attempts so far and how long until the next.
+    public static func due(_ entries: [String: Entry], at now: Duration) -> [String: Due] {
+        entries.mapValues { Due(attempts: $0.attempts, nextIn: max($0.nextAt - now, .zero)) }
+    }
+
     /// The earliest time a re-register is due, for the controller's next wake-up.
     public var nextDue: Duration? { entries.values.map(\.nextAt).min() }
 

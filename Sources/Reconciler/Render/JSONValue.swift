@@ -48,11 +48,15 @@ public indirect enum JSONValue: Hashable, Sendable {
         }
     }
 
-    /// Appends `value` as a JSON string literal. Values that need no escaping (nearly all)
-    /// are copied in one piece: the ARA adapter writes tens of thousands of them per apply.
+    /// Appends `value` as a JSON string literal, the one JSON string writer (plans, status,
+    /// log lines). DEL and C1 controls are escaped too, like `ConfigurationRef.isControl`, so
+    /// a name from Dograh cannot drive a terminal that shows the JSON. Values that need no
+    /// escaping (nearly all) are copied in one piece: the ARA adapter writes tens of
+    /// thousands of them per apply.
     public static func writeString(_ value: String, to out: inout String) {
         out += "\""
-        guard value.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) else {
+        // 0xC2 leads U+0080...U+00BF in UTF-8: a cheap over-approximation of "has a C1 control".
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) else {
             out += value
             out += "\""
             return
@@ -64,7 +68,7 @@ public indirect enum JSONValue: Hashable, Sendable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case let s where s.value < 0x20:
+            case let s where ConfigurationRef.isControl(s):
                 let hex = String(s.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)

@@ -1,23 +1,26 @@
 /// The plan for a person: `+ create`, `~ update` with old → new per column, `- delete`,
 /// grouped by configuration, then a summary line. Secrets show as `(sensitive)`.
 public enum PlanText {
-    public static func render(_ plan: Plan, names: ARANames = ARANames(), annotations: [String: [String]] = [:]) -> String {
+    public static func render(_ plan: Plan, names: ARANames = ARANames(), annotations: [String: [String]] = [:],
+                              layout: PlanTextLayout? = nil) -> String {
         var text = ""
-        write(plan, names: names, annotations: annotations) { text += $0 }
+        write(plan, names: names, annotations: annotations, layout: layout) { text += $0 }
         return text
     }
 
     /// The same text in pieces, one configuration at a time, so that a plan of tens of
     /// thousands of steps can go to stdout without being held in memory whole.
     public static func write(_ plan: Plan, names: ARANames = ARANames(), annotations: [String: [String]] = [:],
-                             to sink: (String) -> Void) {
-        write(plan, names: names, annotations: annotations, bytes: { sink(String(decoding: $0, as: UTF8.self)) })
+                             layout: PlanTextLayout? = nil, to sink: (String) -> Void) {
+        write(plan, names: names, annotations: annotations, layout: layout, bytes: { sink(String(decoding: $0, as: UTF8.self)) })
     }
 
     /// The pieces as UTF-8 bytes. A converge of 10,000 trunks prints ~600,000 lines (22 MB):
     /// appending bytes is a copy, where appending to a String checks and grows it each time.
+    /// `layout` (default: everything) says how many configurations are shown in full.
     public static func write(_ plan: Plan, names: ARANames = ARANames(), annotations: [String: [String]] = [:],
-                             bytes sink: ([UInt8]) -> Void) {
+                             layout: PlanTextLayout? = nil, bytes sink: ([UInt8]) -> Void) {
+        let layout = layout ?? .full(plan)
         var out = TextBytes()
         func line(_ text: String) {
             out.add(text)
@@ -33,7 +36,8 @@ public enum PlanText {
         for (index, step) in plan.steps.enumerated() { byEndpoint[step.key.endpointIDSlice, default: []].append(index) }
         let deferredByEndpoint = Dictionary(grouping: plan.deferred, by: \.endpointID)
         let driftByEndpoint = Dictionary(grouping: plan.asteriskDrift, by: \.endpointID)
-        for outcome in plan.configurations {
+        for text in layout.headLines(names: names) { line(text) }
+        for outcome in plan.configurations.prefix(layout.shown) {
             line(header(outcome))
             if let endpointID = outcome.endpointID {
                 if let registration = registrationLine(outcome, asterisk: plan.asterisk) { line("    " + registration) }
@@ -53,6 +57,10 @@ public enum PlanText {
             }
             out.newline()
             flush()
+        }
+        if let tail = layout.tailLine {
+            line(tail)
+            out.newline()
         }
         let unclaimedDrift = plan.asteriskDrift.filter { drift in !plan.configurations.contains { $0.endpointID == drift.endpointID } }
         for drift in unclaimedDrift {
@@ -75,11 +83,17 @@ public enum PlanText {
     }
 
     static func registrationLine(_ outcome: ConfigurationOutcome, asterisk: Plan.AsteriskMonitoring) -> String? {
+        registrationStatus(outcome, asterisk: asterisk).map { "registration: " + $0 }
+    }
+
+    /// The trunk's registration as the plan and the status page show it; nil when there is
+    /// none to show (Asterisk not configured, or nothing provisioned).
+    public static func registrationStatus(_ outcome: ConfigurationOutcome, asterisk: Plan.AsteriskMonitoring) -> String? {
         guard outcome.state == .desired || outcome.registration != nil else { return nil }
         switch asterisk {
         case .notConfigured: return nil
-        case .unreachable: return "registration: unknown (Asterisk not reachable)"
-        case .observed: return "registration: " + (outcome.registration?.rawValue ?? "not loaded")
+        case .unreachable: return "unknown (Asterisk not reachable)"
+        case .observed: return outcome.registration?.rawValue ?? "not loaded"
         }
     }
 

@@ -13,20 +13,9 @@ struct AsteriskSide: Sendable {
 
     /// nil when ARI_URL and AMI_HOST are both unset; an error when only part is set.
     static func make(_ settings: RuntimeSettings, logger: Logger) throws -> AsteriskSide? {
+        guard let port = try checkSettings(settings) else { return nil }
         let value = settings.resolver.value
         let ariURL = value(.ariURL), amiHost = value(.amiHost)
-        if ariURL == nil && amiHost == nil { return nil }
-        var missing: [Setting] = []
-        for setting in [Setting.ariURL, .ariUsername, .ariPassword, .amiHost, .amiUsername, .amiSecret] where value(setting) == nil {
-            missing.append(setting)
-        }
-        guard missing.isEmpty else {
-            let names = missing.map(\.environmentName).joined(separator: ", ")
-            throw UsageError("Asterisk is half configured: also set \(names) (or unset ARI_URL and AMI_HOST to run on rows only)")
-        }
-        guard let port = Int(value(.amiPort)!), (1...65535).contains(port) else {
-            throw UsageError("AMI_PORT / --ami-port: '\(value(.amiPort)!)' is not a TCP port")
-        }
         let timeout = settings.asteriskTimeout
         let ari = ARIClient(configuration: ARIConfiguration(baseURL: ariURL!, username: value(.ariUsername)!, password: value(.ariPassword)!,
                                                             requestTimeout: timeout),
@@ -35,6 +24,22 @@ struct AsteriskSide: Sendable {
                                    connectTimeout: timeout, loginTimeout: timeout, actionTimeout: timeout)
         return AsteriskSide(ari: ari, ami: ami, actuator: Actuator(ari: ari, ami: ami, logger: logger),
                             appName: value(.ariApp)!, logger: logger)
+    }
+
+    /// The AMI port when Asterisk is fully configured, nil when not at all; a usage error
+    /// when only part of it is set.
+    static func checkSettings(_ settings: RuntimeSettings) throws -> Int? {
+        let value = settings.resolver.value
+        if value(.ariURL) == nil && value(.amiHost) == nil { return nil }
+        let missing = [Setting.ariURL, .ariUsername, .ariPassword, .amiHost, .amiUsername, .amiSecret].filter { value($0) == nil }
+        guard missing.isEmpty else {
+            let names = missing.map(\.environmentName).joined(separator: ", ")
+            throw UsageError("Asterisk is half configured: also set \(names) (or unset ARI_URL and AMI_HOST to run on rows only)")
+        }
+        guard let port = Int(value(.amiPort)!), (1...65535).contains(port) else {
+            throw RuntimeSettings.invalid(.amiPort, settings.resolver, "'\(value(.amiPort)!)' is not a TCP port")
+        }
+        return port
     }
 
     /// Registrations over AMI and calls over ARI; `.unreachable` when either fails.

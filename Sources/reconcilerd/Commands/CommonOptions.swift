@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 
 /// The settings every command shares. Each flag has an environment variable and a
 /// config-file key of the same name (see `Setting`).
@@ -17,37 +18,37 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .customLong("ami-port"), help: settingHelp(.amiPort)) var amiPort: String?
     @Option(name: .customLong("ami-username"), help: settingHelp(.amiUsername)) var amiUsername: String?
     @Option(name: .customLong("ami-secret"), help: settingHelp(.amiSecret)) var amiSecret: String?
-    @Option(name: .customLong("interval"), help: settingHelp(.interval)) var interval: String?
-    @Option(name: .customLong("resync"), help: settingHelp(.resync)) var resync: String?
-    @Option(name: .customLong("realert"), help: settingHelp(.realert)) var realert: String?
-    @Option(name: .customLong("mode"), help: settingHelp(.mode)) var mode: String?
+    @Option(name: .customLong("interval"), help: settingHelp(.interval)) var interval: DurationArgument?
+    @Option(name: .customLong("resync"), help: settingHelp(.resync)) var resync: DurationArgument?
+    @Option(name: .customLong("realert"), help: settingHelp(.realert)) var realert: DurationArgument?
+    @Option(name: .customLong("mode"), help: settingHelp(.mode)) var mode: RuntimeSettings.Mode?
     @Option(name: .customLong("listen"), help: settingHelp(.listen)) var listen: String?
     @Option(name: .customLong("ari-endpoint-match"), help: settingHelp(.ariEndpointMatch)) var ariEndpointMatch: String?
-    @Option(name: .customLong("max-hold"), help: settingHelp(.maxHold)) var maxHold: String?
-    @Option(name: .customLong("registration-grace"), help: settingHelp(.registrationGrace)) var registrationGrace: String?
-    @Option(name: .customLong("reregister-after"), help: settingHelp(.reRegisterAfter)) var reRegisterAfter: String?
-    @Option(name: .customLong("db-timeout"), help: settingHelp(.dbTimeout)) var dbTimeout: String?
+    @Option(name: .customLong("max-hold"), help: settingHelp(.maxHold)) var maxHold: DurationArgument?
+    @Option(name: .customLong("registration-grace"), help: settingHelp(.registrationGrace)) var registrationGrace: DurationArgument?
+    @Option(name: .customLong("reregister-after"), help: settingHelp(.reRegisterAfter)) var reRegisterAfter: DurationArgument?
+    @Option(name: .customLong("db-timeout"), help: settingHelp(.dbTimeout)) var dbTimeout: DurationArgument?
     @Option(name: .customLong("ari-app"), help: settingHelp(.ariApp)) var ariApp: String?
-    @Option(name: .customLong("asterisk-timeout"), help: settingHelp(.asteriskTimeout)) var asteriskTimeout: String?
-    @Option(name: .customLong("unregister-timeout"), help: settingHelp(.unregisterTimeout)) var unregisterTimeout: String?
-    @Option(name: .customLong("lock-wait"), help: settingHelp(.lockWait)) var lockWait: String?
+    @Option(name: .customLong("asterisk-timeout"), help: settingHelp(.asteriskTimeout)) var asteriskTimeout: DurationArgument?
+    @Option(name: .customLong("unregister-timeout"), help: settingHelp(.unregisterTimeout)) var unregisterTimeout: DurationArgument?
+    @Option(name: .customLong("lock-wait"), help: settingHelp(.lockWait)) var lockWait: DurationArgument?
     @Option(name: .customLong("max-deletes"), help: settingHelp(.maxDeletes)) var maxDeletes: String?
     @Flag(name: .customLong("allow-mass-delete"), help: "\(Setting.allowMassDelete.help) Env: \(Setting.allowMassDelete.environmentName).")
     var allowMassDelete = false
-    @Option(name: .customLong("output"), help: settingHelp(.output)) var output: String?
-    @Option(name: .customLong("log-format"), help: settingHelp(.logFormat)) var logFormat: String?
-    @Option(name: .customLong("log-level"), help: settingHelp(.logLevel)) var logLevel: String?
+    @Option(name: .customLong("output"), help: settingHelp(.output)) var output: RuntimeSettings.OutputFormat?
+    @Option(name: .customLong("log-format"), help: settingHelp(.logFormat)) var logFormat: LineLogHandler.Format?
+    @Option(name: .customLong("log-level"), help: settingHelp(.logLevel)) var logLevel: Logger.Level?
 
     var flagValues: [Setting: String] {
         let pairs: [(Setting, String?)] = [
             (.dograhDSN, dograhDSN), (.araDSN, araDSN), (.configTable, configTable), (.configFilename, configFilename),
             (.ariURL, ariURL), (.ariUsername, ariUsername), (.ariPassword, ariPassword),
             (.amiHost, amiHost), (.amiPort, amiPort), (.amiUsername, amiUsername), (.amiSecret, amiSecret),
-            (.interval, interval), (.resync, resync), (.realert, realert), (.mode, mode), (.listen, listen),
-            (.ariEndpointMatch, ariEndpointMatch), (.maxHold, maxHold), (.registrationGrace, registrationGrace), (.reRegisterAfter, reRegisterAfter),
-            (.dbTimeout, dbTimeout), (.ariApp, ariApp), (.asteriskTimeout, asteriskTimeout), (.unregisterTimeout, unregisterTimeout), (.lockWait, lockWait), (.maxDeletes, maxDeletes),
+            (.interval, interval?.text), (.resync, resync?.text), (.realert, realert?.text), (.mode, mode?.rawValue), (.listen, listen),
+            (.ariEndpointMatch, ariEndpointMatch), (.maxHold, maxHold?.text), (.registrationGrace, registrationGrace?.text), (.reRegisterAfter, reRegisterAfter?.text),
+            (.dbTimeout, dbTimeout?.text), (.ariApp, ariApp), (.asteriskTimeout, asteriskTimeout?.text), (.unregisterTimeout, unregisterTimeout?.text), (.lockWait, lockWait?.text), (.maxDeletes, maxDeletes),
             (.allowMassDelete, allowMassDelete ? "true" : nil),
-            (.output, output), (.logFormat, logFormat), (.logLevel, logLevel),
+            (.output, output?.rawValue), (.logFormat, logFormat?.rawValue), (.logLevel, logLevel?.rawValue),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { setting, value in value.map { (setting, $0) } })
     }

@@ -53,11 +53,22 @@ struct DoctorChecks {
         do {
             let target = try settings.connectionString(.dograhDSN)
             let connection = try await settings.connect(.dograhDSN)
+            let schema = try await DograhSchema.read(connection)
+            if let problem = schema.problem {
+                record("dograh schema", false, problem,
+                       fix: "upgrade Dograh (its migrations: alembic upgrade head) to \(DograhSchema.requiredMigration) or later, or point DATABASE_URL at Dograh's database")
+                return await araDatabase(settings)
+            }
+            record("dograh schema", true, schema.summary)
             let records = try await DograhReader(connection: connection).records()
             record("dograh database", true, "\(target.redacted): \(records.count) three_cx configuration(s) readable")
         } catch {
             record("dograh database", false, "\(error)", fix: "check DATABASE_URL and GRANT SELECT ON telephony_configurations to its role")
         }
+        await araDatabase(settings)
+    }
+
+    private mutating func araDatabase(_ settings: RuntimeSettings) async {
         do {
             let target = try settings.connectionString(.araDSN)
             let connection = try await settings.connect(.araDSN)

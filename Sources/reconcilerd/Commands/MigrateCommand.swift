@@ -40,7 +40,7 @@ struct StatusCommand: AsyncParsableCommand {
             do {
                 entries = try await StatusTable(connection: try await settings.connect(.araDSN)).read()
             } catch let error as PGError where error.sqlstate == "42P01" {
-                throw UsageError("reconcilerd_status does not exist yet: run `reconcilerd migrate` once, then start the daemon")
+                throw CommandFailure("reconcilerd_status does not exist yet: run `reconcilerd migrate` once, then start the daemon")
             }
             print(settings.output == .json ? StatusRendering.json(entries) : StatusRendering.table(entries), terminator: "")
         } catch {

@@ -8,16 +8,22 @@ import Reconciler
 actor OnceOutput {
     private let settings: RuntimeSettings
     private let printStats: Bool
+    /// `--plan-detail-limit` and `--detail`: how much of a big text plan is shown.
+    private let detailLimit: Int
+    private let detail: Bool
     private var rounds: [ControlLoop.Round] = []
 
-    init(settings: RuntimeSettings, printStats: Bool) {
+    init(settings: RuntimeSettings, printStats: Bool, detailLimit: Int = PlanTextLayout.defaultLimit, detail: Bool = false) {
         self.settings = settings
         self.printStats = printStats
+        self.detailLimit = detailLimit
+        self.detail = detail
     }
 
     func publish(_ round: ControlLoop.Round) {
         if settings.output == .text {
-            Self.writeText(round.plan, names: settings.names, separated: !rounds.isEmpty)
+            Self.writeText(round.plan, names: settings.names, layout: PlanTextLayout.make(round.plan, limit: detailLimit, detail: detail),
+                           separated: !rounds.isEmpty)
             if let applied = round.applied { write(appliedLines(round.plan, applied)) }
         }
         rounds.append(round)
@@ -41,10 +47,10 @@ actor OnceOutput {
 
     /// The plan as text on stdout, piece by piece (a converge of 10,000 trunks is a plan
     /// of ~90,000 steps); `separated` puts a blank line before a later round's plan.
-    static func writeText(_ plan: Plan, names: ARANames, separated: Bool = false) {
+    static func writeText(_ plan: Plan, names: ARANames, layout: PlanTextLayout, separated: Bool = false) {
         var out = StandardOutputBuffer()
         if separated { out.append("\n") }
-        PlanText.write(plan, names: names, bytes: { out.append(bytes: $0) })
+        PlanText.write(plan, names: names, layout: layout, bytes: { out.append(bytes: $0) })
         out.flush()
     }
 

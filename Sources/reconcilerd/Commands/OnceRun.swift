@@ -11,6 +11,9 @@ struct OnceRun {
     let apply: Bool
     /// Prints statement counts to stderr as one JSON line, for the benchmark.
     var printStats = false
+    /// Text plans over this many configurations show counts and the first ones only.
+    var detailLimit = PlanTextLayout.defaultLimit
+    var detail = false
     let logger: Logger
 
     static let inSync: Int32 = 0
@@ -36,7 +39,7 @@ struct OnceRun {
                 return Self.failed
             }
         }
-        let output = OnceOutput(settings: settings, printStats: printStats)
+        let output = OnceOutput(settings: settings, printStats: printStats, detailLimit: detailLimit, detail: detail)
         var loop = ControlLoop(options: settings.controllerOptions(once: true, writes: apply), leader: leader, logger: logger,
                                connect: { try await Wiring.cycle(settings, logger: logger) })
         loop.hooks.publish = { await output.publish($0) }

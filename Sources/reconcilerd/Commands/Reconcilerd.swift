@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Reconciler
 
 @main
 struct Reconcilerd: AsyncParsableCommand {
@@ -17,7 +18,7 @@ struct Reconcilerd: AsyncParsableCommand {
 
             Without --once, reconcilerd runs as a daemon: it polls Dograh every --interval, runs a full \
             diff at least every --resync and on Asterisk events, applies (or only reports, --mode observe), \
-            logs drift alerts and serves /metrics, /healthz and /readyz on --listen.
+            logs drift alerts and serves /status, /status.json, /metrics, /healthz and /readyz on --listen.
 
             Exit codes with --once: 0 in sync (or applied), 2 changes pending (dry run), 1 error; 64 usage error.
             """,
@@ -34,12 +35,22 @@ struct Reconcilerd: AsyncParsableCommand {
     @Flag(help: "With --once: apply the plan in one transaction and print what was done.")
     var apply = false
 
+    @Option(name: .customLong("plan-detail-limit"),
+            help: ArgumentHelp("With --once: a text plan of more configurations shows the row changes per table and only the first this many in full.", valueName: "count"))
+    var planDetailLimit = PlanTextLayout.defaultLimit
+
+    @Flag(help: "With --once: the whole text plan, however large (--output json is always complete).")
+    var detail = false
+
     @Flag(help: .hidden)
     var stats = false
 
     func validate() throws {
         if apply && !once {
             throw ValidationError("--apply only goes with --once (the daemon always applies)")
+        }
+        if planDetailLimit < 0 {
+            throw ValidationError("--plan-detail-limit must be 0 or more")
         }
     }
 
@@ -51,6 +62,14 @@ struct Reconcilerd: AsyncParsableCommand {
             Self.fail(error)
         }
         let logger = LoggingBootstrap.make(settings)
+        do {
+            // Settings a run cannot do without are usage errors (64) before anything starts.
+            _ = try settings.connectionString(.dograhDSN)
+            _ = try settings.connectionString(.araDSN)
+            _ = try AsteriskSide.checkSettings(settings)
+        } catch {
+            Self.fail(error)
+        }
         guard once else {
             do {
                 try await Daemon(settings: settings, logger: logger).run()
@@ -59,12 +78,19 @@ struct Reconcilerd: AsyncParsableCommand {
                 Self.fail(error)
             }
         }
-        let code = await OnceRun(settings: settings, apply: apply, printStats: stats, logger: logger).run()
+        let code = await OnceRun(settings: settings, apply: apply, printStats: stats, detailLimit: planDetailLimit, detail: detail, logger: logger).run()
         throw ExitCode(code)
     }
 
+    /// Exit 64 for a usage error (a bad or missing setting, an unreadable config file), else 1.
     static func fail(_ error: any Error) -> Never {
         FileHandle.standardError.write(Data("reconcilerd: error: \(error)\n".utf8))
-        Foundation.exit(1)
+        Foundation.exit(error is UsageError || error is ConfigFile.Error ? ExitCode.validationFailure.rawValue : 1)
     }
+}
+
+/// A command that could not do its work for a reason other than its settings (exit 1).
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -25,6 +25,8 @@ struct ControlLoop: Sendable {
         var passFinished: @Sendable (Controller.PassSummary, ApplyReport?) async -> Void = { _, _ in }
         /// `--once`: a round's plan, with what its apply did.
         var publish: @Sendable (Round) async -> Void = { _ in }
+        /// The controller's next wake-up is this far away (the status page's next pass).
+        var scheduled: @Sendable (Duration) async -> Void = { _ in }
     }
 
     /// One round of `--once`: its plan, what its apply did, what it read and with what.
@@ -57,6 +59,7 @@ struct ControlLoop: Sendable {
                     case .check, .observe, .apply, .waitUntilUnregistered:
                         group.addTask { self.input.yield(await self.perform(action, state: state)) }
                     case .wake(let at):
+                        await hooks.scheduled(max(.zero, at - (clock.now - started)))
                         // Superseded timers still fire; the controller ignores one that is early.
                         group.addTask {
                             try? await Task.sleep(until: started + at, clock: clock)

@@ -6,7 +6,8 @@ import Reconciler
 struct MetricsReporter: Sendable {
     let metrics: ReconcilerMetrics
 
-    func record(_ report: Controller.PassSummary, applied: ApplyReport?) {
+    /// `board`: the status page after this pass, whose states the configurations gauge counts.
+    func record(_ report: Controller.PassSummary, applied: ApplyReport?, board: StatusBoard? = nil) {
         metrics.cycleFinished(result: ReconcilerMetrics.CycleResult(rawValue: report.result.rawValue)!, duration: report.duration)
         metrics.setPendingActuations(report.pendingActuations)
         metrics.setLeader(report.isLeader)
@@ -14,6 +15,9 @@ struct MetricsReporter: Sendable {
         // A skipped pass is a successful check of Dograh: the daemon is ready.
         if report.result != .error { metrics.setLastSuccess(Date()) }
         guard report.result == .success, let plan = report.plan else { return }
+        if let board {
+            metrics.setConfigurations(Dictionary(board.rows.map { ($0.state.rawValue, 1) }, uniquingKeysWith: +))
+        }
         var drift: [String: Int] = [:]
         for finding in report.findings {
             switch finding.event {

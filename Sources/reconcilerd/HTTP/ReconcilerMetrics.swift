@@ -1,5 +1,6 @@
 import Foundation
 import Prometheus
+import Reconciler
 import Synchronization
 
 /// The daemon's Prometheus series, recorded through typed methods into a registry this
@@ -23,6 +24,7 @@ final class ReconcilerMetrics: Sendable {
     static let registrationStates = ["Registered", "Unregistered", "Rejected", "no state", "unknown"]
     static let applyTables = ["ps_auths", "ps_aors", "ps_endpoints", "ps_registrations", "extensions", "config"]
     static let applyVerbs = ["create", "update", "delete"]
+    static let configurationStates = StatusBoard.State.allCases.map(\.rawValue)
     static let deferredReasons = ["awaiting_unregistration", "active_calls", "prune_budget"]
     /// Upper bounds, in seconds, of `reconcilerd_cycle_duration_seconds`.
     static let cycleDurationBuckets: [Double] = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
@@ -39,6 +41,8 @@ final class ReconcilerMetrics: Sendable {
     private let reRegistering: Gauge
     private let lastSuccessTimestamp: Gauge
     private let deferred: [String: Gauge]
+    private let configurations: [String: Gauge]
+    private let ready: Gauge
     private let lastSuccessDate = Mutex<Date?>(nil)
 
     private struct ApplyKey: Hashable, Sendable {
@@ -126,8 +130,18 @@ final class ReconcilerMetrics: Sendable {
             values: Self.deferredReasons
         )
 
+        self.configurations = Self.gauges(
+            registry,
+            Self.descriptor("configurations", unit: "", help: "Dograh configurations by state on the status page (provisioned, held, skipped, ...), as of the last full pass."),
+            label: "state",
+            values: Self.configurationStates
+        )
+        self.ready = registry.makeGauge(
+            descriptor: Self.descriptor("ready", unit: "", help: "1 while /readyz answers 200 (a successful pass within 3 intervals), else 0; set at each scrape.")
+        )
+
         // Counters start at 0 by construction; set the gauges explicitly so every series is emitted.
-        for gauge in [pendingActuations, leader, reRegistering, lastSuccessTimestamp] {
+        for gauge in [pendingActuations, leader, reRegistering, lastSuccessTimestamp, ready] {
             gauge.set(0.0)
         }
     }
@@ -184,6 +198,15 @@ final class ReconcilerMetrics: Sendable {
     /// Changes held back per reason by the last cycle; reasons not in `counts` are set to 0.
     func setDeferred(_ counts: [String: Int]) {
         Self.replace(deferred, with: counts)
+    }
+
+    /// Configurations per status-page state; states not in `counts` are set to 0.
+    func setConfigurations(_ counts: [String: Int]) {
+        Self.replace(configurations, with: counts)
+    }
+
+    func setReady(_ isReady: Bool) {
+        ready.set(isReady ? 1.0 : 0.0)
     }
 
     /// The date last passed to ``setLastSuccess(_:)``, nil before the first success.

@@ -58,25 +58,7 @@ struct LineLogHandler: LogHandler {
     }
 
     static func json(_ fields: [(String, String)]) -> String {
-        var out = "{"
-        for (index, (key, value)) in fields.enumerated() {
-            out += (index == 0 ? "" : ",") + quote(key) + ":" + quote(value)
-        }
-        return out + "}"
-    }
-
-    private static func quote(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case let s where ConfigurationRef.isControl(s): out += String(format: "\\u%04x", s.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        JSONValue.object(fields.map { ($0, .string($1)) }).serialized()
     }
 
     private static func timestamp() -> String {

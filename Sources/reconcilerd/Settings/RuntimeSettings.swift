@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import DesiredState
 import Logging
@@ -46,7 +47,7 @@ struct RuntimeSettings: Sendable, CustomStringConvertible {
         lockWait = try Self.duration(.lockWait, resolver)
         asteriskTimeout = try Self.duration(.asteriskTimeout, resolver)
         dbTimeout = try Self.duration(.dbTimeout, resolver)
-        guard dbTimeout >= .seconds(1) else { throw UsageError("RECONCILERD_DB_TIMEOUT / --db-timeout must be at least 1s") }
+        guard dbTimeout >= .seconds(1) else { throw Self.invalid(.dbTimeout, resolver, "must be at least 1s") }
         interval = try Self.duration(.interval, resolver)
         resync = try Self.duration(.resync, resolver)
         realert = try Self.duration(.realert, resolver)
@@ -54,11 +55,11 @@ struct RuntimeSettings: Sendable, CustomStringConvertible {
         registrationGrace = try Self.duration(.registrationGrace, resolver)
         reRegisterAfter = try Self.duration(.reRegisterAfter, resolver)
         mode = try Self.choice(.mode, resolver)
-        guard interval > .zero else { throw UsageError("RECONCILERD_INTERVAL / --interval must be more than 0") }
-        listen = try Self.address(resolver.value(.listen) ?? "")
+        guard interval > .zero else { throw Self.invalid(.interval, resolver, "must be more than 0") }
+        listen = try Self.address(resolver)
         if let match = resolver.value(.ariEndpointMatch) {
             guard let selector = BridgeSelector(match) else {
-                throw UsageError("RECONCILERD_ARI_ENDPOINT_MATCH / --ari-endpoint-match: '\(match)' is not host or host:port")
+                throw Self.invalid(.ariEndpointMatch, resolver, "'\(match)' is not host or host:port")
             }
             bridge = selector
         } else {
@@ -68,16 +69,17 @@ struct RuntimeSettings: Sendable, CustomStringConvertible {
 
     static func duration(_ setting: Setting, _ resolver: SettingsResolver) throws -> Duration {
         let value = resolver.value(setting)!
-        guard let duration = DurationParser.parse(value) else {
-            throw UsageError("\(setting.environmentName) / --\(setting.flag): '\(value)' is not a duration (use 30, 30s, 500ms, 5m or 1h)")
+        guard let duration = DurationArgument(argument: value)?.duration else {
+            throw invalid(setting, resolver, "'\(value)' is not a duration (use \(DurationArgument.accepted))")
         }
         return duration
     }
 
-    static func address(_ value: String) throws -> (host: String, port: Int)? {
+    static func address(_ resolver: SettingsResolver) throws -> (host: String, port: Int)? {
+        let value = resolver.value(.listen) ?? ""
         guard !value.isEmpty else { return nil }
         guard let colon = value.lastIndex(of: ":"), let port = Int(value[value.index(after: colon)...]), (0...65535).contains(port) else {
-            throw UsageError("RECONCILERD_LISTEN / --listen: '\(value)' is not host:port (e.g. 127.0.0.1:9469)")
+            throw invalid(.listen, resolver, "'\(value)' is not host:port (e.g. 127.0.0.1:9469)")
         }
         return (String(value[..<colon]), port)
     }
@@ -85,7 +87,7 @@ struct RuntimeSettings: Sendable, CustomStringConvertible {
     static func count(_ setting: Setting, _ resolver: SettingsResolver) throws -> Int {
         let value = resolver.value(setting)!
         guard let number = Int(value), number >= 0 else {
-            throw UsageError("\(setting.environmentName) / --\(setting.flag): '\(value)' is not a whole number >= 0")
+            throw invalid(setting, resolver, "'\(value)' is not a whole number >= 0")
         }
         return number
     }
@@ -95,7 +97,7 @@ struct RuntimeSettings: Sendable, CustomStringConvertible {
         switch value.lowercased() {
         case "true", "yes", "1", "on": return true
         case "false", "no", "0", "off": return false
-        default: throw UsageError("\(setting.environmentName) / --\(setting.flag): '\(value)' is not true or false")
+        default: throw invalid(setting, resolver, "'\(value)' is not true or false")
         }
     }
 
@@ -115,7 +117,7 @@ struct RuntimeSettings: Sendable, CustomStringConvertible {
         do {
             return try ConnectionString(value)
         } catch {
-            throw UsageError("\(setting.environmentName): \(error)")
+            throw UsageError("\(resolver.source(setting)): \(error)")
         }
     }
 
@@ -128,17 +130,22 @@ struct RuntimeSettings: Sendable, CustomStringConvertible {
         }.joined(separator: "\n")
     }
 
-    private static func choice<T: RawRepresentable & CaseIterable>(_ setting: Setting, _ resolver: SettingsResolver) throws -> T where T.RawValue == String {
+    /// A bad value, named by where it came from (flag, environment or config file).
+    static func invalid(_ setting: Setting, _ resolver: SettingsResolver, _ problem: String) -> UsageError {
+        UsageError("\(resolver.source(setting)): \(problem)")
+    }
+
+    private static func choice<T: ExpressibleByArgument & RawRepresentable & CaseIterable>(_ setting: Setting, _ resolver: SettingsResolver) throws -> T where T.RawValue == String {
         let value = resolver.value(setting)!
-        guard let choice = T(rawValue: value) else {
+        guard let choice = T(argument: value) else {
             let accepted = T.allCases.map(\.rawValue).joined(separator: ", ")
-            throw UsageError("\(setting.environmentName) / --\(setting.flag): '\(value)' is not one of the accepted values (\(accepted))")
+            throw invalid(setting, resolver, "'\(value)' is not one of the accepted values (\(accepted))")
         }
         return choice
     }
 }
 
-/// A mistake in how reconcilerd was configured; printed as one line with the fix.
+/// A mistake in how reconcilerd was configured; printed as one line with the fix, exit 64.
 struct UsageError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }

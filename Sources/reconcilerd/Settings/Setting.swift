@@ -132,7 +132,7 @@ enum Setting: String, CaseIterable, Sendable {
         case .resync: "Daemon: full diff at least this often even when nothing seems changed (catches hand edits)."
         case .realert: "Daemon: a drift that persists is logged again at most this often."
         case .mode: "Daemon: heal (apply the plan) or observe (report drift, write nothing)."
-        case .listen: "Daemon: address of /metrics, /healthz and /readyz (host:port; empty disables)."
+        case .listen: "Daemon: address of /status, /status.json, /metrics, /healthz and /readyz (host:port; empty disables)."
         case .ariEndpointMatch: "Only configurations whose ari_endpoint has this host (or host:port); others are 'not for this bridge'. Default: all."
         case .maxHold: "Longest a change is held back while its trunk has calls up."
         case .reRegisterAfter: "Daemon: first PJSIPRegister for a trunk that stays Rejected or Unregistered; the wait doubles per attempt up to 30m (±20 %)."

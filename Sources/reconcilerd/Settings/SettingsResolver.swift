@@ -6,10 +6,12 @@ struct SettingsResolver: Sendable {
     let flags: [Setting: String]
     let environment: [String: String]
     let file: [String: String]
+    let configFile: String?
 
     init(flags: [Setting: String], environment: [String: String], configFile: String?) throws {
         self.flags = flags
         self.environment = environment
+        self.configFile = configFile
         if let configFile {
             file = try ConfigFile.parse(path: configFile)
         } else {
@@ -24,13 +26,14 @@ struct SettingsResolver: Sendable {
         return setting.defaultValue
     }
 
-    /// Where a setting's value came from, for `--help`-style diagnostics without values.
+    /// Where a setting's value came from, as an error or diagnostic names it: `--interval`,
+    /// `RECONCILERD_INTERVAL (environment)`, `RECONCILERD_INTERVAL (config file /etc/…)`.
     func source(_ setting: Setting) -> String {
         func given(_ value: String?) -> Bool { value.map { !$0.isEmpty || setting.emptyMeansOff } ?? false }
         if given(flags[setting]) { return "--\(setting.flag)" }
-        if given(environment[setting.environmentName]) { return "environment \(setting.environmentName)" }
-        if given(file[setting.environmentName]) { return "config file key \(setting.environmentName)" }
-        return "default"
+        if given(environment[setting.environmentName]) { return "\(setting.environmentName) (environment)" }
+        if given(file[setting.environmentName]) { return "\(setting.environmentName) (config file \(configFile ?? "?"))" }
+        return "\(setting.environmentName) (default)"
     }
 }
 

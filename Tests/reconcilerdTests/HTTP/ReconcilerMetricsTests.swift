@@ -41,9 +41,13 @@ struct ReconcilerMetricsTests {
                 #expect(lines.contains("reconcilerd_apply_actions_total{table=\"\(table)\",verb=\"\(verb)\"} 0"))
             }
         }
-        // 3 results + 5 kinds + 5 states + 18 apply + 3 reasons + 4 plain gauges, + histogram lines.
+        for state in ["provisioned", "held", "skipped", "inactive", "deprovisioning", "orphaned"] {
+            #expect(lines.contains("reconcilerd_configurations{state=\"\(state)\"} 0.0"))
+        }
+        #expect(lines.contains("reconcilerd_ready 0.0"))
+        // 3 results + 5 kinds + 5 states + 18 apply + 3 reasons + 6 configuration states + 5 plain gauges, + histogram lines.
         let nonHistogram = samples(ReconcilerMetrics()).filter { !$0.hasPrefix("reconcilerd_cycle_duration_seconds") }
-        #expect(nonHistogram.count == 3 + 5 + 5 + 18 + 3 + 4)
+        #expect(nonHistogram.count == 3 + 5 + 5 + 18 + 3 + 6 + 5)
     }
 
     @Test func cyclesCountAndDurationsLandInBuckets() {
@@ -154,6 +158,8 @@ struct ReconcilerMetricsTests {
                 "reconcilerd_trunks": "gauge",
                 "reconcilerd_apply_actions_total": "counter",
                 "reconcilerd_pending_actuations": "gauge",
+                "reconcilerd_configurations": "gauge",
+                "reconcilerd_ready": "gauge",
                 "reconcilerd_leader": "gauge",
                 "reconcilerd_reregister_backoff_trunks": "gauge",
                 "reconcilerd_last_success_timestamp_seconds": "gauge",

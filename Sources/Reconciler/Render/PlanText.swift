@@ -31,13 +31,20 @@ public enum PlanText {
             out.bytes.removeAll(keepingCapacity: true)
         }
         let labels = ColumnLabels()
-        // Step positions by endpoint (as slices of the keys): no step or id is copied.
+        // Step positions by endpoint (as slices of the keys): no step or id is copied. An
+        // abridged plan indexes only the steps of the configurations it shows.
+        let shownOutcomes = plan.configurations.prefix(layout.shown)
+        let shownIDs: Set<Substring>? = layout.isAbridged ? Set(shownOutcomes.compactMap { $0.endpointID.map { Substring($0) } }) : nil
         var byEndpoint: [Substring: [Int]] = [:]
-        for (index, step) in plan.steps.enumerated() { byEndpoint[step.key.endpointIDSlice, default: []].append(index) }
+        for (index, step) in plan.steps.enumerated() {
+            let endpointID = step.key.endpointIDSlice
+            if let shownIDs, !shownIDs.contains(endpointID) { continue }
+            byEndpoint[endpointID, default: []].append(index)
+        }
         let deferredByEndpoint = Dictionary(grouping: plan.deferred, by: \.endpointID)
         let driftByEndpoint = Dictionary(grouping: plan.asteriskDrift, by: \.endpointID)
         for text in layout.headLines(names: names) { line(text) }
-        for outcome in plan.configurations.prefix(layout.shown) {
+        for outcome in shownOutcomes {
             line(header(outcome))
             if let endpointID = outcome.endpointID {
                 if let registration = registrationLine(outcome, asterisk: plan.asterisk) { line("    " + registration) }

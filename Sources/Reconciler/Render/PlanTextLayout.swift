@@ -22,17 +22,21 @@ public struct PlanTextLayout: Sendable, Equatable {
     public static func make(_ plan: Plan, limit: Int = defaultLimit, detail: Bool = false) -> PlanTextLayout {
         let total = plan.configurations.count
         guard !detail, total > limit else { return PlanTextLayout(shown: total, hidden: 0, tableCounts: [], limit: limit) }
-        var counts: [ARATable: (Int, Int, Int)] = [:]
+        var counts = [(create: Int, update: Int, delete: Int)](repeating: (0, 0, 0), count: ARATable.allCases.count)
+        var touched = [Bool](repeating: false, count: ARATable.allCases.count)
         for step in plan.steps {
-            var count = counts[step.key.table] ?? (0, 0, 0)
+            let table = step.key.table.rawValue
+            touched[table] = true
             switch step.verb {
-            case .create: count.0 += 1
-            case .update: count.1 += 1
-            case .delete: count.2 += 1
+            case .create: counts[table].create += 1
+            case .update: counts[table].update += 1
+            case .delete: counts[table].delete += 1
             }
-            counts[step.key.table] = count
         }
-        let tables = ARATable.allCases.compactMap { table in counts[table].map { (table: table, create: $0.0, update: $0.1, delete: $0.2) } }
+        let tables = ARATable.allCases.filter { touched[$0.rawValue] }.map { table in
+            let count = counts[table.rawValue]
+            return (table: table, create: count.create, update: count.update, delete: count.delete)
+        }
         return PlanTextLayout(shown: max(0, limit), hidden: total - max(0, limit), tableCounts: tables, limit: limit)
     }
 

@@ -22,26 +22,25 @@ struct OnceRun {
 
     func run() async -> Int32 {
         let settings = self.settings, logger = self.logger
-        var leader: LeaderLock?
-        if apply {
-            do {
-                // A manual apply next to a running daemon would be a second writer: take the
-                // daemon's lock, waiting a little for a pass in flight, or write nothing.
-                let lock = LeaderLock(target: try settings.connectionString(.araDSN), timeout: settings.dbTimeout)
-                if let holder = try await lock.acquire(waitingUpTo: settings.lockWait) {
-                    Self.writeError("the leader lock is held by another reconcilerd (\(holder)); waited \(settings.lockWait) for the "
-                                    + "\(LeaderLock.lockDescription) and wrote nothing. Stop the daemon or let it apply, or raise --lock-wait")
-                    return Self.failed
-                }
-                leader = lock
-            } catch {
-                Self.writeError("\(error)")
-                return Self.failed
-            }
+        // A manual apply next to a running daemon would be a second writer: it takes the
+        // daemon's lock (waiting a little for a pass in flight) before it reads anything, or
+        // writes nothing. The lock's session connects while the two databases do.
+        let leader: LeaderLock?
+        do {
+            leader = apply ? LeaderLock(target: try settings.connectionString(.araDSN), timeout: settings.dbTimeout) : nil
+        } catch {
+            Self.writeError("\(error)")
+            return Self.failed
         }
         let output = OnceOutput(settings: settings, printStats: printStats, detailLimit: detailLimit, detail: detail)
         var loop = ControlLoop(options: settings.controllerOptions(once: true, writes: apply), leader: leader, logger: logger,
-                               connect: { try await Wiring.cycle(settings, logger: logger) })
+                               connect: {
+            async let cycle = Wiring.cycle(settings, logger: logger)
+            if let leader, let holder = try await leader.acquire(waitingUpTo: settings.lockWait) {
+                throw LockHeld(holder: holder, waited: settings.lockWait)
+            }
+            return try await cycle
+        })
         loop.hooks.publish = { await output.publish($0) }
         let exit = await loop.run()
         await output.finish()
@@ -54,6 +53,17 @@ struct OnceRun {
         case .failed(let cause):
             Self.writeError(cause)
             return Self.failed
+        }
+    }
+
+    /// Another reconcilerd leads: the message names the lock and its holder.
+    struct LockHeld: Error, CustomStringConvertible {
+        let holder: LeaderLock.Holder
+        let waited: Duration
+
+        var description: String {
+            "the leader lock is held by another reconcilerd (\(holder)); waited \(waited) for the \(LeaderLock.lockDescription) "
+                + "and wrote nothing. Stop the daemon or let it apply, or raise --lock-wait"
         }
     }
 

@@ -97,7 +97,8 @@ struct ControlLoop: Sendable {
                 return .checked(fingerprint: fingerprint, isLeader: await leads(verifying: false))
             case .observe(let holdExpired):
                 let fingerprint = options.once ? nil : try await cycle.dograh.fingerprint()
-                let isLeader = await leads(verifying: true)
+                // `--once` took the lock just before; its apply checks it in the transaction.
+                let isLeader = await leads(verifying: !options.once)
                 let observed = try await cycle.observe(holdExpired: holdExpired)
                 await state.observed(observed)
                 return .observed(Controller.Observation(desired: observed.desired, actual: observed.actual, plan: observed.plan,

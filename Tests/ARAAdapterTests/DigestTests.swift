@@ -103,3 +103,26 @@ struct DigestTests {
         }
     }
 }
+
+@Suite("ARA adapter: the server support doctor checks")
+struct ServerSupportTests {
+    @Test("the test server is supported: version 11 or later, and it hashes text as PGHash does")
+    func realServerIsSupported() async throws {
+        try await TestDatabases.with { databases in
+            let support = try await ServerSupport.read(try await databases.adminARA())
+            #expect(support.versionNumber >= ServerSupport.minimumVersionNumber)
+            #expect(support.problem == nil, "\(support.problem ?? "")")
+            #expect(support.summary.hasPrefix("PostgreSQL 1"))
+        }
+    }
+
+    @Test("an old server or one that hashes differently is named as the problem")
+    func problems() {
+        let old = ServerSupport(versionNumber: 90_624, serverHash: nil)
+        #expect(old.problem?.contains("PostgreSQL 9.6.24 is older than 11") == true)
+        let foreign = ServerSupport(versionNumber: 150_020, serverHash: "12345")
+        #expect(foreign.problem?.contains("big-endian") == true)
+        #expect(ServerSupport(versionNumber: 150_020, serverHash: ServerSupport.localHash).problem == nil)
+        #expect(ServerSupport.versionText(150_020) == "15.20")
+    }
+}

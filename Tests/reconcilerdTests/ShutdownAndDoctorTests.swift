@@ -48,6 +48,7 @@ struct ShutdownAndDoctorTests {
                 let result = try await ReconcilerdProcess.run(["doctor"], environment: env)
                 #expect(result.stdout.contains("ok    dograh database"))
                 #expect(result.stdout.contains("ok    ara write access"))
+                #expect(result.stdout.contains("ok    ara server: PostgreSQL 1"), "\(result.stdout)")
                 #expect(result.stdout.contains("ok    module res_pjsip_outbound_registration.so"))
                 #expect(result.stdout.contains("ok    ami: logged in"))
                 let failing = result.stdout.split(separator: "\n").filter { $0.hasPrefix("FAIL") }

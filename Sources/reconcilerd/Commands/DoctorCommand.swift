@@ -75,6 +75,12 @@ struct DoctorChecks {
             let store = try ARAStore(connection: connection, names: settings.names)
             let owned = try await store.readOwned()
             record("ara database", true, "\(target.redacted): \(owned.count) owned row(s) readable")
+            let support = try await ServerSupport.read(connection)
+            if let problem = support.problem {
+                record("ara server", false, problem, fix: "run the ARA database on PostgreSQL 11 or later (little-endian, as on x86-64 and arm64)")
+            } else {
+                record("ara server", true, support.summary)
+            }
             do {
                 try await Self.probeWrites(connection, names: settings.names)
                 record("ara write access", true, "INSERT, UPDATE and DELETE work on every owned table (probe rolled back)")
